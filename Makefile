@@ -1,0 +1,50 @@
+# Two commands a newcomer needs: `make run` and `make test`. Everything else is optional.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+CSS := src/passport/static/build/passport.css
+
+.PHONY: run test setup assets lint typecheck format clean help
+
+help:
+	@echo "make run    set up, migrate the SQLite database, load demo data, serve on http://127.0.0.1:8000"
+	@echo "make test   set up and run every test on SQLite and on PostgreSQL"
+	@echo "make lint   ruff and mypy"
+
+$(PY_STAMP): pyproject.toml requirements/dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements/dev.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(CSS): $(NODE_STAMP) src/passport/static/passport/passport.scss scripts/build-assets.mjs
+	npm run --silent build
+
+assets: $(CSS)
+
+setup: $(PY_STAMP) assets
+
+run: setup
+	$(BIN)/passport migrate --no-input
+	$(BIN)/passport demo --if-empty
+	$(BIN)/passport runserver 127.0.0.1:8000
+
+test: setup
+	$(BIN)/python scripts/run_tests.py
+
+lint: setup
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/mypy src
+
+format: setup
+	$(BIN)/ruff format src tests scripts
+
+clean:
+	rm -rf $(VENV) node_modules src/passport/static/build var

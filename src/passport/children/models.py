@@ -1,0 +1,130 @@
+"""The child, their time on roll at settings, and who holds parental responsibility."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from passport.core.dates import end_of_compulsory_school_age, national_curriculum_year, today
+from passport.core.text import SHORT_TEXT, reject_markup
+from passport.organisations.models import Setting
+
+
+class LiveQuerySet(models.QuerySet):
+    """Rows with `starts_on` and `ends_on` dates."""
+
+    def live_on(self, day: dt.date) -> LiveQuerySet:
+        return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day), starts_on__lte=day)
+
+
+class Child(models.Model):
+    """A child or young person with additional needs."""
+
+    given_name = models.CharField(max_length=100, validators=[reject_markup])
+    family_name = models.CharField(max_length=100, validators=[reject_markup])
+    preferred_name = models.CharField(max_length=100, blank=True, validators=[reject_markup])
+    date_of_birth = models.DateField()
+    upn = models.CharField("UPN", max_length=13, unique=True, null=True, blank=True)
+    uln = models.CharField("ULN", max_length=10, unique=True, null=True, blank=True)
+    nhs_number = models.CharField("NHS number", max_length=10, unique=True, null=True, blank=True)
+    own_account = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="own_child_record",
+        help_text="The young person's own sign-in, if they have one",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+        verbose_name_plural = "children"
+        indexes = [models.Index(fields=["family_name", "given_name"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def known_as(self) -> str:
+        return self.preferred_name or self.given_name
+
+    def clean(self) -> None:
+        if self.date_of_birth and self.date_of_birth > today():
+            raise ValidationError({"date_of_birth": "Date of birth must be in the past"})
+
+    def compulsory_school_age_ends_on(self) -> dt.date:
+        """Return the day rights pass from the parents to the young person."""
+        return end_of_compulsory_school_age(self.date_of_birth)
+
+    def holds_own_rights(self, on: dt.date | None = None) -> bool:
+        """Return whether the young person decides for themselves (past compulsory school age)."""
+        return (on or today()) > self.compulsory_school_age_ends_on()
+
+    def year_group(self, on: dt.date | None = None) -> int:
+        """Return the national curriculum year for their age (Reception is 0)."""
+        return national_curriculum_year(self.date_of_birth, on or today())
+
+
+class Enrolment(models.Model):
+    """A period on roll at a setting: the child's on-roll history."""
+
+    class Registration(models.TextChoices):
+        MAIN = "main", "Main (single or main dual registration)"
+        SUBSIDIARY = "subsidiary", "Subsidiary dual registration"
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="enrolments")
+    setting = models.ForeignKey(Setting, on_delete=models.PROTECT, related_name="enrolments")
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    registration = models.CharField(max_length=12, choices=Registration.choices, default=Registration.MAIN)
+
+    objects = LiveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["child", "-starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="enrolment_ends_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["setting", "ends_on"]), models.Index(fields=["child", "ends_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.child} at {self.setting} from {self.starts_on}"
+
+
+class ParentalResponsibility(models.Model):
+    """A person with parental responsibility for a child, and how they are related."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="parental_responsibilities")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="parental_responsibilities"
+    )
+    relationship = models.CharField(max_length=SHORT_TEXT, validators=[reject_markup], help_text="For example, mother, foster carer")
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+
+    objects = LiveQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "parental responsibilities"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="responsibility_ends_after_start",
+            ),
+            models.UniqueConstraint(fields=["child", "person", "starts_on"], name="one_responsibility_per_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.relationship}) for {self.child}"

@@ -1,0 +1,154 @@
+"""Forms for each section of the passport, with GOV.UK error messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from passport.core.forms import GovukDateField, GovukForm, text_field
+from passport.core.policy import current_pack
+from passport.core.text import LONG_TEXT, SHORT_TEXT
+from passport.passports.models import AboutMeContribution, GroupSize, Outcome, Period, Review, Strategy
+
+
+def _choice(subject: str, choices: list[tuple[str, str]], **kwargs: Any) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        choices=choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": f"Select {subject}", "invalid_choice": f"Select {subject} from the list"},
+        **kwargs,
+    )
+
+
+class ChildForm(GovukForm):
+    given_name = text_field("First name", max_length=100)
+    family_name = text_field("Last name", max_length=100)
+    preferred_name = text_field("Name they like to be called", max_length=100, required=False)
+    date_of_birth = GovukDateField(subject="Date of birth", past_only=True)
+    upn = text_field("UPN", max_length=20, required=False)
+    upn_la_code_confirmed = forms.BooleanField(required=False)
+    uln = text_field("ULN", max_length=20, required=False)
+    nhs_number = text_field("NHS number", max_length=20, required=False)
+    starts_on = GovukDateField(subject="Date they joined the setting")
+    setting = forms.ModelChoiceField(queryset=None, required=True, empty_label=None,  # type: ignore[arg-type]
+                                     error_messages={"required": "Select the setting"})
+
+    def __init__(self, *args: Any, settings_queryset: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["setting"].queryset = settings_queryset  # type: ignore[attr-defined]
+        if len(settings_queryset) == 1:
+            self.fields["setting"].initial = settings_queryset[0].pk
+
+
+class AboutMeForm(GovukForm):
+    liked_about_me = text_field("What people like and admire about me", max_length=LONG_TEXT, required=False, long=True)
+    matters_to_me = text_field("What is important to me", max_length=LONG_TEXT, required=False, long=True)
+    how_to_support_me = text_field("How best to support me", max_length=LONG_TEXT, required=False, long=True)
+
+
+class ContributionForm(GovukForm):
+    voice = _choice("whose words these are", AboutMeContribution.Voice.choices[:2])
+    text = text_field("What you want to add", max_length=LONG_TEXT, long=True)
+
+
+class NeedsForm(GovukForm):
+    sen_provision = forms.ChoiceField(widget=forms.RadioSelect)
+    primary_need = forms.ChoiceField(required=False)
+    secondary_need = forms.ChoiceField(required=False)
+    broad_areas = forms.MultipleChoiceField(
+        required=False, widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Select broad areas of need from the list"},
+    )
+    needs_description = text_field("Description of the child's needs", max_length=LONG_TEXT, long=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        pack = current_pack()
+        self.fields["sen_provision"].choices = pack.provision_choices()  # type: ignore[attr-defined]
+        self.fields["sen_provision"].error_messages.update(
+            {"required": "Select the SEN provision", "invalid_choice": "Select the SEN provision from the list"}
+        )
+        need_choices = [("", "None")] + pack.need_type_choices()
+        for name in ("primary_need", "secondary_need"):
+            self.fields[name].choices = need_choices  # type: ignore[attr-defined]
+            self.fields[name].error_messages["invalid_choice"] = "Select a need type from the list"
+        self.fields["broad_areas"].choices = pack.broad_area_choices()  # type: ignore[attr-defined]
+
+
+class StrategyForm(GovukForm):
+    kind = _choice("whether this is a strategy or an adjustment", Strategy.Kind.choices)
+    description = text_field("What works", max_length=LONG_TEXT, long=True)
+
+
+class SupportItemForm(GovukForm):
+    description = text_field("What the support is", max_length=LONG_TEXT, long=True)
+    intended_outcome = text_field("What the support is for", max_length=LONG_TEXT, long=True)
+    delivered_by = text_field("Who provides it", max_length=SHORT_TEXT)
+    group_size = _choice("how the support is given", GroupSize.choices)
+    minutes_per_session = forms.IntegerField(
+        min_value=1, max_value=600,
+        error_messages={
+            "required": "Enter how many minutes each session lasts",
+            "invalid": "Minutes must be a whole number, like 30",
+            "min_value": "Minutes must be 1 or more",
+            "max_value": "Minutes must be 600 or fewer",
+        },
+    )
+    sessions_per_period = forms.IntegerField(
+        min_value=1, max_value=100,
+        error_messages={
+            "required": "Enter how many sessions there are",
+            "invalid": "Sessions must be a whole number, like 2",
+            "min_value": "Sessions must be 1 or more",
+            "max_value": "Sessions must be 100 or fewer",
+        },
+    )
+    period = _choice("how often", Period.choices)
+    starts_on = GovukDateField(subject="Start date")
+    ends_on = GovukDateField(subject="End or review date", required=False)
+    layer = forms.ChoiceField(widget=forms.RadioSelect)
+    rationale = text_field("Why this support", max_length=LONG_TEXT, required=False, long=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["layer"].choices = current_pack().layer_choices()  # type: ignore[attr-defined]
+        self.fields["layer"].error_messages.update({"required": "Select the layer of support"})
+
+
+class OutcomeForm(GovukForm):
+    description = text_field("What we are aiming for", max_length=LONG_TEXT, long=True)
+    target_date = GovukDateField(subject="Target date")
+    progress = _choice("the progress so far", Outcome.Progress.choices)
+    progress_notes = text_field("Notes on progress", max_length=LONG_TEXT, required=False, long=True)
+
+
+class ReviewForm(GovukForm):
+    held_on = GovukDateField(subject="Date of the review", past_only=True)
+    participants = text_field("Who took part", max_length=LONG_TEXT, long=True)
+    child_views = text_field("The child's views", max_length=LONG_TEXT, long=True)
+    parent_views = text_field("The parents' or carers' views", max_length=LONG_TEXT, required=False, long=True)
+    progress_summary = text_field("Progress", max_length=LONG_TEXT, long=True)
+    decision = _choice("the decision", Review.Decision.choices)
+    next_review_on = GovukDateField(subject="Next review date")
+
+
+class LayerForm(GovukForm):
+    layer = forms.ChoiceField(widget=forms.RadioSelect)
+    starts_on = GovukDateField(subject="Start date")
+    reason = text_field("Reason for the change", max_length=LONG_TEXT, long=True)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        pack = current_pack()
+        self.fields["layer"].choices = pack.layer_choices()  # type: ignore[attr-defined]
+        self.fields["layer"].error_messages.update({"required": "Select the layer of support"})
+        self.fields["layer"].choice_hints = {layer.code: layer.description for layer in pack.layers.layer}  # type: ignore[attr-defined]
+
+
+ITEM_FORMS: dict[str, type[GovukForm]] = {
+    "what-works": StrategyForm,
+    "support": SupportItemForm,
+    "outcomes": OutcomeForm,
+    "reviews": ReviewForm,
+}

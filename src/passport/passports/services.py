@@ -1,0 +1,242 @@
+"""Verbs for the support passport. Pages, the API and the CLI all change a passport here.
+
+Each verb is one transaction that saves the change, records who made it (a new version in the
+history) and bumps the passport's version number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F
+
+from passport.children.models import Child
+from passport.core.dates import today
+from passport.core.policy import current_pack
+from passport.passports.models import (
+    AboutMeContribution,
+    LayerAssignment,
+    Outcome,
+    Passport,
+    RankedNeed,
+    Review,
+    Strategy,
+    SupportItem,
+)
+from passport.people.models import User
+
+# The sections kept as lists of items, by the name used in URLs and the API.
+ITEM_SECTIONS: dict[str, type[models.Model]] = {
+    "what-works": Strategy,
+    "support": SupportItem,
+    "outcomes": Outcome,
+    "reviews": Review,
+}
+
+
+class StaleVersion(Exception):
+    """Someone else changed the passport since this change was prepared."""
+
+
+def _record_change(passport: Passport, by: User, expected_version: int | None = None) -> None:
+    """Bump the version (refusing a stale one) and note who changed the passport."""
+    rows = Passport.objects.filter(pk=passport.pk)
+    if expected_version is not None:
+        rows = rows.filter(version=expected_version)
+    if not rows.update(version=F("version") + 1, updated_by=by, updated_at=dt.datetime.now(dt.UTC)):
+        raise StaleVersion("The passport was changed by someone else: reload it and try again")
+    passport.refresh_from_db(fields=["version", "updated_by", "updated_at"])
+
+
+def _save(instance: models.Model, by: User) -> None:
+    instance.full_clean()
+    instance._history_user = by  # type: ignore[attr-defined]
+    instance.save()
+
+
+@transaction.atomic
+def start_passport(child: Child, by: User) -> Passport:
+    """Open a passport for a child who has none; return the existing one if there is."""
+    existing = Passport.objects.filter(child=child).first()
+    if existing is not None:
+        return existing
+    passport = Passport(child=child, updated_by=by)
+    _save(passport, by)
+    return passport
+
+
+@transaction.atomic
+def update_about_me(
+    passport: Passport, *, liked_about_me: str, matters_to_me: str, how_to_support_me: str, by: User,
+    expected_version: int | None = None,
+) -> Passport:
+    """Replace the three About me answers."""
+    if not (liked_about_me.strip() or matters_to_me.strip() or how_to_support_me.strip()):
+        raise ValidationError({"liked_about_me": "Enter at least one answer about the child"})
+    passport.liked_about_me = liked_about_me.strip()
+    passport.matters_to_me = matters_to_me.strip()
+    passport.how_to_support_me = how_to_support_me.strip()
+    _save(passport, by)
+    _record_change(passport, by, expected_version)
+    return passport
+
+
+def check_needs(sen_provision: str, need_types: Sequence[str], broad_areas: Sequence[str]) -> None:
+    """Raise ValidationError naming each field if the needs break the census or pack rules."""
+    pack = current_pack()
+    errors: dict[str, str] = {}
+    provision = pack.provision(sen_provision)
+    if provision is None:
+        errors["sen_provision"] = "Select the SEN provision: SEN support or an EHC plan"
+    chosen = [code for code in need_types if code]
+    if len(chosen) > pack.needs.ranked_needs_max:
+        errors["need_types"] = (
+            f"Select no more than {pack.needs.ranked_needs_max} ranked needs: the primary need and one secondary need"
+        )
+    elif len(set(chosen)) != len(chosen):
+        errors["need_types"] = "The secondary need must be different from the primary need"
+    unknown = [code for code in chosen if pack.need_type(code) is None]
+    if unknown:
+        errors["need_types"] = f"{unknown[0]} is not a need type: select one from the list"
+    if provision is not None and "need_types" not in errors:
+        if not provision.allows_need_types and chosen:
+            errors["need_types"] = "Remove the need types, or change SEN provision to SEN support or an EHC plan"
+        elif provision.allows_need_types and not chosen:
+            errors["need_types"] = "Select the primary need"
+        for code in chosen:
+            need = pack.need_type(code)
+            if need and need.only_with_provision and sen_provision not in need.only_with_provision:
+                allowed = " or ".join(pack.provision(p).name for p in need.only_with_provision if pack.provision(p))  # type: ignore[union-attr]
+                errors["need_types"] = (
+                    f"'{need.name}' can only be used with {allowed}: select the assessed need type instead"
+                )
+    area_codes = dict(pack.broad_area_choices())
+    if any(area not in area_codes for area in broad_areas):
+        errors["broad_areas"] = "Select broad areas of need from the list"
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def set_needs(
+    passport: Passport, *, sen_provision: str, need_types: Sequence[str], broad_areas: Sequence[str],
+    needs_description: str, by: User, expected_version: int | None = None,
+) -> Passport:
+    """Replace My needs: provision, ranked need types, broad areas and the description."""
+    check_needs(sen_provision, need_types, broad_areas)
+    if not needs_description.strip():
+        raise ValidationError({"needs_description": "Describe the child's needs and how they affect their learning"})
+    passport.sen_provision = sen_provision
+    passport.broad_areas = list(dict.fromkeys(broad_areas))
+    passport.needs_description = needs_description.strip()
+    _save(passport, by)
+    wanted = {code: rank for rank, code in enumerate((c for c in need_types if c), start=1)}
+    for need in passport.ranked_needs.all():
+        if wanted.get(need.need_type) != need.rank:
+            need._history_user = by  # type: ignore[attr-defined]
+            need.delete()
+    existing = set(passport.ranked_needs.values_list("need_type", flat=True))
+    for code, rank in wanted.items():
+        if code not in existing:
+            _save(RankedNeed(passport=passport, need_type=code, rank=rank), by)
+    _record_change(passport, by, expected_version)
+    return passport
+
+
+@transaction.atomic
+def save_item(passport: Passport, item: models.Model, by: User, expected_version: int | None = None) -> models.Model:
+    """Add or change an item in one of the list sections (what works, support, outcomes, reviews)."""
+    if type(item) not in ITEM_SECTIONS.values():
+        raise TypeError(f"{type(item).__name__} is not a passport section item")
+    item.passport = passport  # type: ignore[attr-defined]
+    _save(item, by)
+    _record_change(passport, by, expected_version)
+    return item
+
+
+@transaction.atomic
+def remove_item(passport: Passport, item: models.Model, by: User) -> None:
+    """Remove an item from a list section; the history keeps what it said."""
+    if item.passport_id != passport.pk:  # type: ignore[attr-defined]
+        raise ValidationError("That item belongs to another passport")
+    item._history_user = by  # type: ignore[attr-defined]
+    item.delete()
+    _record_change(passport, by)
+
+
+@transaction.atomic
+def change_layer(
+    passport: Passport, *, layer: str, starts_on: dt.date, reason: str, by: User,
+    expected_version: int | None = None,
+) -> LayerAssignment:
+    """Put the child at a layer of support from a date, with the reason."""
+    errors: dict[str, str] = {}
+    current = passport.current_layer()
+    if current is not None and current.layer == layer:
+        errors["layer"] = f"The child is already at {current_pack().layer_name(layer)}: select a different layer"
+    if current is not None and starts_on < current.starts_on:
+        errors["starts_on"] = f"Start date must be on or after {current.starts_on:%-d %B %Y}, when the current layer started"
+    if starts_on > today() + dt.timedelta(days=366):
+        errors["starts_on"] = "Start date must be within the next year"
+    if errors:
+        raise ValidationError(errors)
+    assignment = LayerAssignment(passport=passport, layer=layer, starts_on=starts_on, reason=reason.strip(), recorded_by=by)
+    _save(assignment, by)
+    _record_change(passport, by, expected_version)
+    return assignment
+
+
+@transaction.atomic
+def add_about_me_contribution(passport: Passport, *, voice: str, text: str, by: User) -> AboutMeContribution:
+    """Add a parent's or the child's own words to About me."""
+    contribution = AboutMeContribution(passport=passport, voice=voice, text=text.strip(), author=by)
+    _save(contribution, by)
+    _record_change(passport, by)
+    return contribution
+
+
+@dataclass(frozen=True)
+class Change:
+    """One entry in a passport's history, as people read it."""
+
+    when: dt.datetime
+    who: str
+    section: str
+    what: str
+    fields: list[str]
+
+
+_SECTION_NAMES = {
+    Passport: "About me and my needs",
+    RankedNeed: "My needs",
+    Strategy: "What works",
+    SupportItem: "Support in place",
+    Outcome: "Outcomes",
+    Review: "Reviews",
+    LayerAssignment: "Layer",
+    AboutMeContribution: "About me",
+}
+_VERBS = {"+": "Added", "~": "Changed", "-": "Removed"}
+
+
+def passport_history(passport: Passport, limit: int = 200) -> list[Change]:
+    """Return the passport's changes, newest first, with who made each and which fields changed."""
+    records = []
+    for model, section in _SECTION_NAMES.items():
+        history = model.history  # type: ignore[attr-defined]
+        rows = history.filter(id=passport.pk) if model is Passport else history.filter(passport_id=passport.pk)
+        records.extend((record, section) for record in rows.select_related("history_user").order_by("-history_date")[:limit])
+    records.sort(key=lambda pair: pair[0].history_date, reverse=True)
+    changes = []
+    for record, section in records[:limit]:
+        fields: list[str] = []
+        if record.history_type == "~" and record.prev_record is not None:
+            delta = record.diff_against(record.prev_record)
+            fields = [record.instance._meta.get_field(c.field).verbose_name for c in delta.changes]
+        who = str(record.history_user) if record.history_user else "The system"
+        changes.append(Change(record.history_date, who, section, _VERBS[record.history_type], fields))
+    return changes
