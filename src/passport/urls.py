@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("passport.passports.urls")),
+    path("api/", include("passport.api.urls")),
     path("", include("passport.people.urls")),
+    path("", include("passport.passports.urls")),
 ]

@@ -1,0 +1,107 @@
+"""factory-boy factories shared by every app's tests (a dev dependency; never imported at run time)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import factory
+from factory.django import DjangoModelFactory
+
+from passport.children.models import Child, Enrolment, ParentalResponsibility
+from passport.core.identifiers import make_upn
+from passport.organisations.models import LocalAuthority, Setting
+from passport.passports.models import LayerAssignment, Passport
+from passport.people.models import Membership, Role, User
+
+DEMO_PASSWORD = "correct-horse-battery-staple"
+
+
+def local_authority(code: str = "801") -> LocalAuthority:
+    """Return an LA loaded by the migration (all English LAs exist in every test database)."""
+    return LocalAuthority.objects.get(code=code)
+
+
+class SettingFactory(DjangoModelFactory):
+    class Meta:
+        model = Setting
+
+    name = factory.Sequence(lambda n: f"Test Primary School {n}")
+    kind = Setting.Kind.PRIMARY
+    urn = factory.Sequence(lambda n: f"{100000 + n}")
+    estab = factory.Sequence(lambda n: f"{2000 + n % 8000}")
+    local_authority = factory.LazyFunction(local_authority)
+    phase = "Primary"
+    gias_type_code = 1
+    statutory_low_age = 4
+    statutory_high_age = 11
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}@example.org")
+    email = factory.SelfAttribute("username")
+    full_name = factory.Faker("name", locale="en_GB")
+    password = factory.PostGenerationMethodCall("set_password", DEMO_PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+        if create:
+            obj.save()
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    role = Role.SENCO
+    setting = factory.SubFactory(SettingFactory)
+    starts_on = dt.date(2020, 9, 1)
+
+
+def staff(role: Role, setting: Setting, **kwargs) -> User:
+    """Return a new user who holds a live staff role at the setting."""
+    return MembershipFactory(role=role, setting=setting, **kwargs).user
+
+
+def parent_of(child: Child, **kwargs) -> User:
+    """Return a new parent account with live parental responsibility for the child."""
+    user = MembershipFactory(role=Role.PARENT_CARER, setting=None).user
+    ParentalResponsibility.objects.create(
+        child=child, person=user, relationship=kwargs.get("relationship", "Mother"), starts_on=child.date_of_birth
+    )
+    return user
+
+
+class ChildFactory(DjangoModelFactory):
+    class Meta:
+        model = Child
+
+    given_name = factory.Faker("first_name", locale="en_GB")
+    family_name = factory.Faker("last_name", locale="en_GB")
+    date_of_birth = dt.date(2017, 3, 14)
+    upn = factory.Sequence(lambda n: make_upn("801", "2000", n % 1000, year=n // 1000))
+
+
+class EnrolmentFactory(DjangoModelFactory):
+    class Meta:
+        model = Enrolment
+
+    child = factory.SubFactory(ChildFactory)
+    setting = factory.SubFactory(SettingFactory)
+    starts_on = dt.date(2021, 9, 1)
+
+
+def child_on_roll(setting: Setting, **kwargs) -> Child:
+    """Return a new child on roll at the setting from September 2021, with an empty passport."""
+    child = ChildFactory(**kwargs)
+    EnrolmentFactory(child=child, setting=setting)
+    Passport.objects.create(child=child)
+    return child
+
+
+def put_at_layer(passport: Passport, layer: str, by: User, starts_on: dt.date = dt.date(2024, 9, 1)) -> LayerAssignment:
+    return LayerAssignment.objects.create(passport=passport, layer=layer, starts_on=starts_on, reason="Test", recorded_by=by)
