@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.messages import get_messages
 from django.templatetags.static import static
 from django.urls import reverse
-from jinja2 import Environment, StrictUndefined
+from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader, PrefixLoader
 
 from passport.core.policy import current_pack
 
@@ -19,9 +19,12 @@ def url(name: str, *args: Any, **kwargs: Any) -> str:
 
 def environment(**options: Any) -> Environment:
     """Build the environment Django's Jinja2 backend renders with."""
-    options.setdefault("undefined", StrictUndefined)
+    options["undefined"] = ChainableUndefined
+    # The GOV.UK macros are imported as "govuk_frontend_jinja/components/...".
+    options["loader"] = ChoiceLoader(
+        [options["loader"], PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja", "templates")})]
+    )
     env = Environment(**options)  # noqa: S701 - Django's backend turns autoescape on
-    env.undefined = __import__("jinja2").ChainableUndefined
     env.globals.update(
         {
             "url": url,

@@ -13,8 +13,6 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-import govuk_frontend_jinja
-
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent.parent
 VAR_DIR = Path(os.environ.get("PASSPORT_VAR_DIR", PROJECT_DIR / "var"))
@@ -95,7 +93,7 @@ WSGI_APPLICATION = "passport.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [PACKAGE_DIR / "jinja2", Path(govuk_frontend_jinja.__file__).parent / "templates"],
+        "DIRS": [PACKAGE_DIR / "jinja2"],
         "APP_DIRS": True,
         "OPTIONS": {
             "environment": "passport.jinja2.environment",
@@ -149,6 +147,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [
     PACKAGE_DIR / "static",
     ("govuk/assets", PROJECT_DIR / "node_modules/govuk-frontend/dist/govuk/assets"),
@@ -168,3 +167,5 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+CSRF_FAILURE_VIEW = "passport.core.views.csrf_failure"

@@ -5,3 +5,6 @@ urlpatterns = [
     path("", include("passport.people.urls")),
     path("", include("passport.passports.urls")),
 ]
+
+handler404 = "passport.core.views.not_found"
+handler500 = "passport.core.views.server_error"

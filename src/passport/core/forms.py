@@ -144,16 +144,39 @@ class GovukForm(forms.Form):
         value = bound.value()
         return "" if value is None else value
 
-    def items_for(self, name: str) -> list[dict[str, Any]]:
-        """Return radios or checkboxes items with the chosen ones marked."""
+    def kind_of(self, name: str) -> str:
+        """Name the GOV.UK component that renders this field."""
+        field = self.fields[name]
+        widget = field.widget
+        if isinstance(field, GovukDateField):
+            return "date"
+        if isinstance(widget, forms.Textarea):
+            return "textarea"
+        if isinstance(widget, forms.RadioSelect):
+            return "radios"
+        if isinstance(widget, forms.CheckboxSelectMultiple):
+            return "checkboxes"
+        if isinstance(widget, forms.Select):
+            return "select"
+        if isinstance(widget, forms.PasswordInput):
+            return "password"
+        if isinstance(field, forms.EmailField):
+            return "email"
+        if isinstance(field, forms.IntegerField):
+            return "number"
+        return "text"
+
+    def items_for(self, name: str, with_blank: bool = False) -> list[dict[str, Any]]:
+        """Return radios, checkboxes or select items with the chosen ones marked."""
         field = self.fields[name]
         current = self.value_of(name)
         chosen = {str(v) for v in current} if isinstance(current, list | tuple) else {str(current)}
+        mark = "selected" if with_blank else "checked"
         items = []
         for value, text in field.choices:  # type: ignore[attr-defined]
-            if value == "":
+            if value == "" and not with_blank:
                 continue
-            item: dict[str, Any] = {"value": value, "text": text, "checked": str(value) in chosen}
+            item: dict[str, Any] = {"value": value, "text": text, mark: str(value) in chosen}
             hint = getattr(field, "choice_hints", {}).get(value)
             if hint:
                 item["hint"] = {"text": hint}

@@ -31,14 +31,24 @@ class ChildForm(GovukForm):
     uln = text_field("ULN", max_length=20, required=False)
     nhs_number = text_field("NHS number", max_length=20, required=False)
     starts_on = GovukDateField(subject="Date they joined the setting")
-    setting = forms.ModelChoiceField(queryset=None, required=True, empty_label=None,  # type: ignore[arg-type]
-                                     error_messages={"required": "Select the setting"})
+    setting = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label=None, widget=forms.RadioSelect,  # type: ignore[arg-type]
+        error_messages={"invalid_choice": "Select one of your settings"},
+    )
 
     def __init__(self, *args: Any, settings_queryset: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["setting"].queryset = settings_queryset  # type: ignore[attr-defined]
-        if len(settings_queryset) == 1:
-            self.fields["setting"].initial = settings_queryset[0].pk
+        self.settings_to_choose_from = list(settings_queryset)
+
+    def clean_setting(self) -> Any:
+        """Use the user's only setting without asking; ask when they work at several."""
+        chosen = self.cleaned_data.get("setting")
+        if chosen is None and len(self.settings_to_choose_from) == 1:
+            return self.settings_to_choose_from[0]
+        if chosen is None:
+            raise forms.ValidationError("Select the setting the child is joining")
+        return chosen
 
 
 class AboutMeForm(GovukForm):

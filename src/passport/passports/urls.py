@@ -1,3 +1,22 @@
 from django.urls import path
 
-urlpatterns: list = []
+from passport.passports import views
+
+SECTION = "<slug:section>"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("children/", views.children_list, name="children"),
+    path("children/add/", views.add_child, name="add-child"),
+    path("children/<int:child_id>/", views.passport_page, name="passport"),
+    path("children/<int:child_id>/start/", views.start_passport, name="start-passport"),
+    path("children/<int:child_id>/essentials/", views.essentials, name="essentials"),
+    path("children/<int:child_id>/history/", views.history, name="history"),
+    path("children/<int:child_id>/about-me/", views.edit_about_me, name="edit-about-me"),
+    path("children/<int:child_id>/about-me/add/", views.add_contribution, name="add-contribution"),
+    path("children/<int:child_id>/needs/", views.edit_needs, name="edit-needs"),
+    path("children/<int:child_id>/layer/", views.change_layer, name="change-layer"),
+    path(f"children/<int:child_id>/{SECTION}/add/", views.edit_item, name="add-item"),
+    path(f"children/<int:child_id>/{SECTION}/<int:item_id>/", views.edit_item, name="edit-item"),
+    path(f"children/<int:child_id>/{SECTION}/<int:item_id>/remove/", views.remove_item, name="remove-item"),
+]

@@ -1,0 +1,21 @@
+"""Query expressions for lists of children: their layer and primary need, in one query."""
+
+from __future__ import annotations
+
+from django.db.models import OuterRef, Subquery
+
+from passport.passports.models import LayerAssignment, RankedNeed
+
+
+def current_layer_code() -> Subquery:
+    """Annotate a Child queryset with the code of the layer in force."""
+    return Subquery(
+        LayerAssignment.objects.filter(passport__child=OuterRef("pk"))
+        .order_by("-starts_on", "-pk")
+        .values("layer")[:1]
+    )
+
+
+def primary_need_code() -> Subquery:
+    """Annotate a Child queryset with the primary (rank 1) need type."""
+    return Subquery(RankedNeed.objects.filter(passport__child=OuterRef("pk"), rank=1).values("need_type")[:1])

@@ -1,0 +1,321 @@
+"""Pages for the support passport. Each view parses, authorises through `access`, calls one
+service and renders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from passport.access.policies import Action, can, get_child_for, settings_where_user_adds_children, visible_children
+from passport.children.models import Child, Enrolment
+from passport.children.services import ChildDetails, add_child_on_roll
+from passport.core.dates import today
+from passport.core.forms import GovukForm
+from passport.core.policy import current_pack
+from passport.passports import services
+from passport.passports.forms import (
+    ITEM_FORMS,
+    AboutMeForm,
+    ChildForm,
+    ContributionForm,
+    LayerForm,
+    NeedsForm,
+)
+from passport.passports.models import AboutMeContribution, LayerAssignment, Passport
+from passport.passports.queries import current_layer_code, primary_need_code
+from passport.people.models import Role
+
+PAGE_SIZE = 50
+
+SECTION_TITLES = {
+    "what-works": ("What works", "Add what works", "Change what works"),
+    "support": ("Support in place", "Add support", "Change support"),
+    "outcomes": ("Outcomes", "Add an outcome", "Change an outcome"),
+    "reviews": ("Reviews", "Record a review", "Change a review"),
+}
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Send everyone to the list of the children they work with or care for."""
+    return redirect("children")
+
+
+@login_required
+def children_list(request: HttpRequest) -> HttpResponse:
+    """List the children the user may see, with search and filters."""
+    pack = current_pack()
+    query = request.GET.get("q", "").strip()[:100]
+    layer = request.GET.get("layer", "")
+    need = request.GET.get("need", "")
+    children = (
+        visible_children(request.user)
+        .select_related("passport")
+        .annotate(layer_now=current_layer_code(), primary_need=primary_need_code())
+        .order_by("family_name", "given_name", "pk")
+    )
+    if query:
+        for word in query.split():
+            children = children.filter(
+                Q(given_name__icontains=word) | Q(family_name__icontains=word)
+                | Q(preferred_name__icontains=word) | Q(upn__iexact=word)
+            )
+    if layer in dict(pack.layer_choices()):
+        children = children.filter(layer_now=layer)
+    if need in dict(pack.need_type_choices()):
+        children = children.filter(passport__ranked_needs__need_type=need)
+    page = Paginator(children, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "passports/children_list.html",
+        {
+            "page": page,
+            "query": query,
+            "layer": layer,
+            "need": need,
+            "can_add": settings_where_user_adds_children(request.user).exists(),
+            "is_family": not request.user.memberships.exclude(role__in=[Role.PARENT_CARER, Role.YOUNG_PERSON]).exists(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add_child(request: HttpRequest) -> HttpResponse:
+    """Put a new child on roll at the user's setting and open their passport."""
+    setting_choices = settings_where_user_adds_children(request.user)
+    if not setting_choices.exists():
+        raise Http404("You cannot add children")
+    form = ChildForm(request.POST or None, settings_queryset=setting_choices)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        details = ChildDetails(
+            given_name=data["given_name"], family_name=data["family_name"], preferred_name=data["preferred_name"],
+            date_of_birth=data["date_of_birth"], upn=data["upn"], uln=data["uln"], nhs_number=data["nhs_number"],
+            upn_la_code_confirmed=data["upn_la_code_confirmed"],
+        )
+        try:
+            child = add_child_on_roll(details, data["setting"], data["starts_on"])
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            services.start_passport(child, request.user)
+            messages.success(request, f"{child.full_name} has been added and their passport started")
+            return redirect("passport", child.pk)
+    return render(request, "passports/add_child.html", {"form": form})
+
+
+def _passport_for(request: HttpRequest, child_id: int, action: Action) -> tuple[Child, Passport]:
+    child = get_child_for(request.user, child_id, action)
+    passport = Passport.objects.filter(child=child).first()
+    if passport is None:
+        raise Http404("This child has no passport yet")
+    return child, passport
+
+
+@login_required
+@require_POST
+def start_passport(request: HttpRequest, child_id: int) -> HttpResponse:
+    """Open a passport for a child on roll who does not have one."""
+    child = get_child_for(request.user, child_id, Action.WRITE)
+    services.start_passport(child, request.user)
+    return redirect("passport", child.pk)
+
+
+@login_required
+def passport_page(request: HttpRequest, child_id: int) -> HttpResponse:
+    """Show the whole passport, with change links for those who may change it."""
+    child = get_child_for(request.user, child_id, Action.READ)
+    passport = (
+        Passport.objects.filter(child=child)
+        .prefetch_related(
+            "ranked_needs", "strategies", "support_items", "outcomes", "reviews",
+            Prefetch("layer_assignments", queryset=LayerAssignment.objects.select_related("recorded_by")),
+            Prefetch("about_me_contributions", queryset=AboutMeContribution.objects.select_related("author")),
+        )
+        .first()
+    )
+    return render(request, "passports/passport.html", _passport_context(request, child, passport))
+
+
+def _passport_context(request: HttpRequest, child: Child, passport: Passport | None) -> dict[str, Any]:
+    pack = current_pack()
+    layers = list(passport.layer_assignments.all()) if passport else []
+    return {
+        "child": child,
+        "passport": passport,
+        "pack": pack,
+        "current_layer": layers[0] if layers else None,
+        "layers": layers,
+        "current_setting": Enrolment.objects.live_on(today()).filter(child=child).select_related("setting").first(),
+        "may_write": can(request.user, child, Action.WRITE),
+        "may_contribute": can(request.user, child, Action.CONTRIBUTE),
+        "today": today(),
+    }
+
+
+@login_required
+def essentials(request: HttpRequest, child_id: int) -> HttpResponse:
+    """The one page a new teacher reads on day one."""
+    child, passport = _passport_for(request, child_id, Action.READ)
+    on = today()
+    context = _passport_context(request, child, passport)
+    context.update(
+        {
+            "needs": list(passport.ranked_needs.all()),
+            "strategies": list(passport.strategies.all()),
+            "support_now": list(
+                passport.support_items.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on), starts_on__lte=on)
+            ),
+            "next_review": passport.reviews.order_by("-held_on").first(),
+            "senco": (
+                context["current_setting"].setting.memberships.filter(role=Role.SENCO).select_related("user").first()
+                if context["current_setting"] else None
+            ),
+        }
+    )
+    return render(request, "passports/essentials.html", context)
+
+
+@login_required
+def history(request: HttpRequest, child_id: int) -> HttpResponse:
+    """Show every version of the passport: what changed, who changed it and when."""
+    child, passport = _passport_for(request, child_id, Action.READ)
+    return render(
+        request, "passports/history.html",
+        {"child": child, "passport": passport, "changes": services.passport_history(passport)},
+    )
+
+
+def _form_page(request: HttpRequest, template: str, **context: Any) -> HttpResponse:
+    return render(request, template, context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_about_me(request: HttpRequest, child_id: int) -> HttpResponse:
+    child, passport = _passport_for(request, child_id, Action.WRITE)
+    initial = {f: getattr(passport, f) for f in ("liked_about_me", "matters_to_me", "how_to_support_me")}
+    form = AboutMeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if _applied(form, lambda: services.update_about_me(passport, by=request.user, **form.cleaned_data)):
+            return _saved(request, child, "About me")
+    return _form_page(request, "passports/about_me_form.html", child=child, form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def add_contribution(request: HttpRequest, child_id: int) -> HttpResponse:
+    child, passport = _passport_for(request, child_id, Action.CONTRIBUTE)
+    form = ContributionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if _applied(form, lambda: services.add_about_me_contribution(passport, by=request.user, **form.cleaned_data)):
+            return _saved(request, child, "What you added to About me")
+    return _form_page(request, "passports/contribution_form.html", child=child, form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_needs(request: HttpRequest, child_id: int) -> HttpResponse:
+    child, passport = _passport_for(request, child_id, Action.WRITE)
+    ranked = [need.need_type for need in passport.ranked_needs.all()]
+    initial = {
+        "sen_provision": passport.sen_provision,
+        "primary_need": ranked[0] if ranked else "",
+        "secondary_need": ranked[1] if len(ranked) > 1 else "",
+        "broad_areas": passport.broad_areas,
+        "needs_description": passport.needs_description,
+    }
+    form = NeedsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _applied(form, lambda: services.set_needs(
+            passport, sen_provision=data["sen_provision"],
+            need_types=[data["primary_need"], data["secondary_need"]] if data["secondary_need"] else [data["primary_need"]],
+            broad_areas=data["broad_areas"], needs_description=data["needs_description"], by=request.user,
+        ), rename={"need_types": "primary_need"}):
+            return _saved(request, child, "My needs")
+    return _form_page(request, "passports/needs_form.html", child=child, form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def change_layer(request: HttpRequest, child_id: int) -> HttpResponse:
+    child, passport = _passport_for(request, child_id, Action.WRITE)
+    current = passport.current_layer()
+    form = LayerForm(request.POST or None, initial={"starts_on": today()})
+    if request.method == "POST" and form.is_valid():
+        if _applied(form, lambda: services.change_layer(passport, by=request.user, **form.cleaned_data)):
+            return _saved(request, child, "The layer of support")
+    return _form_page(request, "passports/layer_form.html", child=child, form=form, current=current)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_item(request: HttpRequest, child_id: int, section: str, item_id: int | None = None) -> HttpResponse:
+    """Add or change an item in What works, Support in place, Outcomes or Reviews."""
+    if section not in services.ITEM_SECTIONS:
+        raise Http404("No such section")
+    child, passport = _passport_for(request, child_id, Action.WRITE)
+    model = services.ITEM_SECTIONS[section]
+    form_class = ITEM_FORMS[section]
+    item = get_object_or_404(model, pk=item_id, passport=passport) if item_id else model()
+    initial = {name: getattr(item, name) for name in form_class.base_fields} if item_id else {}
+    form = form_class(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        for name, value in form.cleaned_data.items():
+            setattr(item, name, value)
+        if _applied(form, lambda: services.save_item(passport, item, request.user)):
+            return _saved(request, child, SECTION_TITLES[section][0])
+    title = SECTION_TITLES[section][2 if item_id else 1]
+    return _form_page(
+        request, f"passports/{section}_form.html", child=child, form=form, title=title, section=section,
+        item_id=item_id,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def remove_item(request: HttpRequest, child_id: int, section: str, item_id: int) -> HttpResponse:
+    """Ask, then remove an item from a list section (the history keeps it)."""
+    if section not in services.ITEM_SECTIONS:
+        raise Http404("No such section")
+    child, passport = _passport_for(request, child_id, Action.WRITE)
+    item = get_object_or_404(services.ITEM_SECTIONS[section], pk=item_id, passport=passport)
+    if request.method == "POST":
+        services.remove_item(passport, item, request.user)
+        messages.success(request, f"Removed from {SECTION_TITLES[section][0]}")
+        return redirect("passport", child.pk)
+    return render(
+        request, "passports/remove_item.html",
+        {"child": child, "item": item, "section_title": SECTION_TITLES[section][0], "section": section},
+    )
+
+
+def _applied(form: GovukForm, change: Any, rename: dict[str, str] | None = None) -> bool:
+    """Run a service change; on a ValidationError show it on the form and return False."""
+    try:
+        change()
+    except ValidationError as exc:
+        if rename and hasattr(exc, "error_dict"):
+            exc = ValidationError({rename.get(k, k): v for k, v in exc.error_dict.items()})
+        form.add_service_errors(exc)
+        return False
+    except services.StaleVersion as exc:
+        form.add_error(None, str(exc))
+        return False
+    return True
+
+
+def _saved(request: HttpRequest, child: Child, what: str) -> HttpResponse:
+    messages.success(request, f"{what} saved")
+    return redirect("passport", child.pk)
+
