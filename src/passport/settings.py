@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "simple_history",
+    "ninja",
     "passport.core",
     "passport.organisations",
     "passport.people",
@@ -103,6 +104,9 @@ TEMPLATES = [
             ],
         },
     },
+    # Only for django-ninja's API documentation page, which ships Django templates and serves
+    # Swagger UI from our own static files rather than a CDN.
+    {"BACKEND": "django.template.backends.django.DjangoTemplates", "APP_DIRS": True},
 ]
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)

@@ -14,6 +14,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from passport.children.models import Child
+from passport.core.dates import today
 from passport.core.policy import current_pack
 from passport.core.text import LONG_TEXT, SHORT_TEXT, reject_markup
 from passport.organisations.models import Provider
@@ -208,6 +209,8 @@ class Review(models.Model):
         return f"Review on {self.held_on}"
 
     def clean(self) -> None:
+        if self.held_on and self.held_on > today():
+            raise ValidationError({"held_on": "Date of the review must be today or in the past"})
         if self.held_on and self.next_review_on and self.next_review_on <= self.held_on:
             raise ValidationError({"next_review_on": "Next review date must be after the date of this review"})
 

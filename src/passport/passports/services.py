@@ -159,13 +159,13 @@ def save_item(passport: Passport, item: models.Model, by: User, expected_version
 
 
 @transaction.atomic
-def remove_item(passport: Passport, item: models.Model, by: User) -> None:
+def remove_item(passport: Passport, item: models.Model, by: User, expected_version: int | None = None) -> None:
     """Remove an item from a list section; the history keeps what it said."""
     if item.passport_id != passport.pk:  # type: ignore[attr-defined]
         raise ValidationError("That item belongs to another passport")
+    _record_change(passport, by, expected_version)
     item._history_user = by  # type: ignore[attr-defined]
     item.delete()
-    _record_change(passport, by)
 
 
 @transaction.atomic

@@ -1,0 +1,181 @@
+"""API test fixtures: a setting with its SENCO, a child on roll, and valid request bodies."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from passport.children.models import Child
+from passport.organisations.models import Setting
+from passport.passports.models import Outcome, Passport, Review, Strategy, SupportItem
+from passport.people.models import Role, User
+from passport.testing.factories import SettingFactory, child_on_roll, staff
+
+# A valid body for every operation that takes one, by operation id.
+VALID_BODIES: dict[str, dict[str, Any]] = {
+    "add_child": {
+        "given_name": "Amara",
+        "family_name": "Okafor",
+        "date_of_birth": "2017-05-02",
+        "upn": "",
+        "starts_on": "2021-09-01",
+    },
+    "update_about_me": {
+        "liked_about_me": "Kind and funny",
+        "matters_to_me": "My dog, Biscuit",
+        "how_to_support_me": "Tell me what is coming next",
+    },
+    "add_about_me_contribution": {"voice": "parent", "text": "She loves drawing trains"},
+    "set_needs": {
+        "sen_provision": "K",
+        "need_types": ["SLCN", "ASD"],
+        "broad_areas": ["CI"],
+        "needs_description": "Finds it hard to follow spoken instructions",
+    },
+    "change_layer": {
+        "layer": "targeted",
+        "starts_on": "2025-01-06",
+        "reason": "Needs are not met at Universal",
+    },
+    "add_strategy": {"kind": "adjustment", "description": "Sit near the front, away from the door"},
+    "add_support_item": {
+        "description": "Speech and language group",
+        "intended_outcome": "Follow two-step instructions",
+        "delivered_by": "Teaching assistant",
+        "group_size": "small_group",
+        "minutes_per_session": 30,
+        "sessions_per_period": 2,
+        "period": "week",
+        "starts_on": "2025-01-06",
+        "layer": "targeted",
+    },
+    "add_outcome": {
+        "description": "Follow two-step instructions in class",
+        "target_date": "2025-07-18",
+        "progress": "some",
+    },
+    "add_review": {
+        "held_on": "2025-01-10",
+        "participants": "SENCO, class teacher, mother",
+        "child_views": "I like the group",
+        "progress_summary": "Good progress with instructions",
+        "decision": "continue",
+        "next_review_on": "2025-05-09",
+    },
+}
+for _item in ("strategy", "support_item", "outcome", "review"):
+    VALID_BODIES[f"change_{_item}"] = VALID_BODIES[f"add_{_item}"]
+
+
+class Api:
+    """A signed-in test client that speaks JSON."""
+
+    def __init__(self, client: Client) -> None:
+        self.client = client
+
+    def as_user(self, user: User) -> Api:
+        self.client.force_login(user)
+        return self
+
+    def call(self, method: str, url: str, body: Any = None, **headers: str) -> Any:
+        data = (
+            body
+            if isinstance(body, str | bytes)
+            else (json.dumps(body) if body is not None else "")
+        )
+        return self.client.generic(
+            method.upper(), url, data=data, content_type="application/json", headers=headers
+        )
+
+    def get(self, url: str, **headers: str) -> Any:
+        return self.call("GET", url, **headers)
+
+    def post(self, url: str, body: Any, **headers: str) -> Any:
+        return self.call("POST", url, body, **headers)
+
+    def put(self, url: str, body: Any, **headers: str) -> Any:
+        return self.call("PUT", url, body, **headers)
+
+    def delete(self, url: str, **headers: str) -> Any:
+        return self.call("DELETE", url, **headers)
+
+
+@pytest.fixture
+def api(client: Client) -> Api:
+    return Api(client)
+
+
+@pytest.fixture
+def setting(db: None) -> Setting:
+    return SettingFactory(name="Oak Primary")
+
+
+@pytest.fixture
+def senco(setting: Setting) -> User:
+    return staff(Role.SENCO, setting)
+
+
+@pytest.fixture
+def child(setting: Setting) -> Child:
+    return child_on_roll(setting, given_name="Maya", family_name="Hughes")
+
+
+@pytest.fixture
+def other_setting(db: None) -> Setting:
+    return SettingFactory(name="Elm Primary")
+
+
+@pytest.fixture
+def unrelated_senco(other_setting: Setting) -> User:
+    return staff(Role.SENCO, other_setting)
+
+
+def add_items(passport: Passport, by: User) -> dict[str, int]:
+    """Give the passport one item in each list section; return their ids by item name."""
+    strategy = Strategy.objects.create(passport=passport, description="Visual timetable")
+    support = SupportItem.objects.create(
+        passport=passport,
+        description="Reading group",
+        intended_outcome="Read with fluency",
+        delivered_by="TA",
+        group_size="small_group",
+        minutes_per_session=20,
+        sessions_per_period=3,
+        period="week",
+        starts_on=dt.date(2024, 9, 2),
+        layer="targeted",
+    )
+    outcome = Outcome.objects.create(
+        passport=passport, description="Read a book", target_date=dt.date(2025, 7, 18)
+    )
+    review = Review.objects.create(
+        passport=passport,
+        held_on=dt.date(2024, 12, 6),
+        participants="SENCO",
+        child_views="Fine",
+        progress_summary="Some",
+        decision="continue",
+        next_review_on=dt.date(2025, 4, 4),
+    )
+    return {
+        "strategy": strategy.pk,
+        "support_item": support.pk,
+        "outcome": outcome.pk,
+        "review": review.pk,
+    }
+
+
+@pytest.fixture
+def item_ids(child: Child, senco: User) -> dict[str, int]:
+    return add_items(child.passport, senco)
+
+
+@pytest.fixture
+def url_for(child: Child) -> Callable[[str], str]:
+    """Return /api/children/<child>/... for a path after the child."""
+    return lambda rest="": f"/api/children/{child.pk}{rest}"
