@@ -15,6 +15,7 @@ class Role(models.TextChoices):
     SENCO = "senco", "SENCO"
     TEACHER = "teacher", "Teacher"
     SETTING_HEAD = "setting_head", "Head of setting"
+    DATA_PROTECTION_LEAD = "data_protection_lead", "Data protection lead"
     LA_CASEWORKER = "la_caseworker", "Local authority SEND caseworker"
     HEALTH_PROFESSIONAL = "health_professional", "Health or therapy professional"
     PARENT_CARER = "parent_carer", "Parent or carer"
@@ -24,7 +25,7 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", "Administrator"
 
 
-SETTING_ROLES = frozenset({Role.SENCO, Role.TEACHER, Role.SETTING_HEAD})
+SETTING_ROLES = frozenset({Role.SENCO, Role.TEACHER, Role.SETTING_HEAD, Role.DATA_PROTECTION_LEAD})
 STAFF_ROLES = frozenset(set(Role) - {Role.PARENT_CARER, Role.YOUNG_PERSON})
 
 

@@ -12,7 +12,7 @@ from passport.access.policies import GRANTS, Action, Relationship, decide, get_c
 from passport.children.models import Enrolment, ParentalResponsibility
 from passport.core.dates import today
 from passport.organisations.models import Provider, SchoolGroup
-from passport.people.models import Membership, Role
+from passport.people.models import SETTING_ROLES, Membership, Role
 from passport.testing.factories import ChildFactory, SettingFactory, UserFactory, local_authority
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def make_relationship(role: Role, state: str):
     child = ChildFactory(date_of_birth=dt.date(2015, 1, 1))
     user = UserFactory()
     membership = {"user": user, "role": role, "starts_on": dt.date(2020, 1, 1)}
-    if role in (Role.SENCO, Role.TEACHER, Role.SETTING_HEAD):
+    if role in SETTING_ROLES:
         membership["setting"] = school
     elif role in (Role.LA_CASEWORKER, Role.ANALYST):
         membership["local_authority"] = local_authority()
@@ -44,7 +44,7 @@ def make_relationship(role: Role, state: str):
     dates = STATES[state]
     if dates is not None:
         starts_on, ends_on = dates
-        if role in (Role.SENCO, Role.TEACHER, Role.SETTING_HEAD):
+        if role in SETTING_ROLES:
             Enrolment.objects.create(child=child, setting=school, starts_on=starts_on, ends_on=ends_on)
         elif role is Role.PARENT_CARER:
             ParentalResponsibility.objects.create(child=child, person=user, relationship="Father", starts_on=starts_on, ends_on=ends_on)
