@@ -23,13 +23,23 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def family(transactional_db):
     school = SettingFactory(name="Oakfield Primary")
-    senco = UserFactory(username="senco@oakfield.example", email="senco@oakfield.example", full_name="Sian Patel")
-    Membership.objects.create(user=senco, role=Role.SENCO, setting=school, starts_on=dt.date(2020, 9, 1))
-    child = ChildFactory(given_name="Amara", family_name="Okafor", date_of_birth=dt.date(2017, 3, 14))
+    senco = UserFactory(
+        username="senco@oakfield.example", email="senco@oakfield.example", full_name="Sian Patel"
+    )
+    Membership.objects.create(
+        user=senco, role=Role.SENCO, setting=school, starts_on=dt.date(2020, 9, 1)
+    )
+    child = ChildFactory(
+        given_name="Amara", family_name="Okafor", date_of_birth=dt.date(2017, 3, 14)
+    )
     Enrolment.objects.create(child=child, setting=school, starts_on=dt.date(2021, 9, 1))
-    parent = UserFactory(username="ngozi@family.example", email="ngozi@family.example", full_name="Ngozi Okafor")
+    parent = UserFactory(
+        username="ngozi@family.example", email="ngozi@family.example", full_name="Ngozi Okafor"
+    )
     Membership.objects.create(user=parent, role=Role.PARENT_CARER, starts_on=dt.date(2017, 3, 14))
-    ParentalResponsibility.objects.create(child=child, person=parent, relationship="Mother", starts_on=dt.date(2017, 3, 14))
+    ParentalResponsibility.objects.create(
+        child=child, person=parent, relationship="Mother", starts_on=dt.date(2017, 3, 14)
+    )
     return {"senco": senco, "parent": parent, "child": child}
 
 
@@ -52,7 +62,9 @@ def save(page: Page) -> None:
     expect(page.get_by_role("heading", level=1)).to_contain_text("Amara Okafor")
 
 
-def test_senco_writes_every_section_and_parent_reads_and_adds(live_server, page: Page, family, assert_no_axe_violations):
+def test_senco_writes_every_section_and_parent_reads_and_adds(
+    live_server, page: Page, family, assert_no_axe_violations
+):
     base = live_server.url
     sign_in(page, base, "senco@oakfield.example")
     expect(page.get_by_role("heading", name="Children on roll")).to_be_visible()
@@ -67,7 +79,9 @@ def test_senco_writes_every_section_and_parent_reads_and_adds(live_server, page:
     page.get_by_role("link", name="Change About me").click()
     expect(page.get_by_role("heading", name="About me")).to_be_visible()
     assert_no_axe_violations(page)
-    page.get_by_label("What people like and admire about me").fill("I am kind and I make people laugh")
+    page.get_by_label("What people like and admire about me").fill(
+        "I am kind and I make people laugh"
+    )
     page.get_by_label("What is important to me").fill("My little brother and my drawings")
     page.get_by_label("How best to support me").fill("Show me pictures of what happens next")
     save(page)
@@ -76,12 +90,16 @@ def test_senco_writes_every_section_and_parent_reads_and_adds(live_server, page:
     page.get_by_role("link", name="Change my needs").click()
     page.get_by_label("Education, health and care plan").check()
     page.get_by_label("Primary need").select_option("NSA")
-    page.get_by_label("Describe the child's needs").fill("Finds it hard to follow spoken instructions")
+    page.get_by_label("Describe the child's needs").fill(
+        "Finds it hard to follow spoken instructions"
+    )
     page.get_by_role("button", name="Save").click()
     summary = page.get_by_role("alert")
     expect(summary).to_contain_text("There is a problem")
     expect(summary).to_contain_text("can only be used with SEN support")
-    expect(page.get_by_label("Describe the child's needs")).to_have_value("Finds it hard to follow spoken instructions")
+    expect(page.get_by_label("Describe the child's needs")).to_have_value(
+        "Finds it hard to follow spoken instructions"
+    )
     assert_no_axe_violations(page)
     summary.get_by_role("link").first.click()
     expect(page.get_by_label("Primary need")).to_be_focused()
@@ -94,7 +112,9 @@ def test_senco_writes_every_section_and_parent_reads_and_adds(live_server, page:
     # What works
     page.get_by_role("link", name="Add what works").click()
     page.get_by_label("Strategy", exact=True).check()
-    page.get_by_label("What works").fill("Give one instruction at a time and check she has understood")
+    page.get_by_label("What works").fill(
+        "Give one instruction at a time and check she has understood"
+    )
     save(page)
 
     # Support in place
@@ -103,18 +123,24 @@ def test_senco_writes_every_section_and_parent_reads_and_adds(live_server, page:
     assert_no_axe_violations(page)
     page.get_by_label("What the support is").fill("Talk Boost small group")
     page.get_by_label("What it is for").fill("Understand who, what and where questions")
-    page.get_by_label("Who provides it").fill("Teaching assistant trained by the speech and language therapist")
+    page.get_by_label("Who provides it").fill(
+        "Teaching assistant trained by the speech and language therapist"
+    )
     page.get_by_label("Small group").check()
     page.get_by_label("Minutes per session").fill("30")
     page.get_by_label("Number of sessions").fill("3")
     page.get_by_label("a week").check()
     fill_date(page, "Start date", dt.date(2026, 9, 7))
-    page.get_by_role("group", name="Layer of support this belongs to").get_by_label("Targeted", exact=True).check()
+    page.get_by_role("group", name="Layer of support this belongs to").get_by_label(
+        "Targeted", exact=True
+    ).check()
     save(page)
 
     # Outcomes
     page.get_by_role("link", name="Add an outcome").click()
-    page.get_by_label("What we are aiming for").fill("Amara answers who and where questions about a story in 4 out of 5 tries")
+    page.get_by_label("What we are aiming for").fill(
+        "Amara answers who and where questions about a story in 4 out of 5 tries"
+    )
     fill_date(page, "Target date", dt.date(2027, 7, 16))
     page.get_by_label("Some progress").check()
     save(page)
@@ -124,7 +150,9 @@ def test_senco_writes_every_section_and_parent_reads_and_adds(live_server, page:
     fill_date(page, "Date of the review", dt.date(2026, 11, 2))
     page.get_by_label("Who took part").fill("Amara, her mother, class teacher, SENCO")
     page.get_by_label("Amara's views").fill("I like the group because we play games")
-    page.get_by_label("Progress", exact=True).fill("Answers who questions reliably; where questions emerging")
+    page.get_by_label("Progress", exact=True).fill(
+        "Answers who questions reliably; where questions emerging"
+    )
     page.get_by_label("Continue the current support").check()
     fill_date(page, "Next review date", dt.date(2027, 2, 8))
     save(page)
@@ -134,13 +162,21 @@ def test_senco_writes_every_section_and_parent_reads_and_adds(live_server, page:
     expect(page.get_by_role("heading", name="Change the layer of support")).to_be_visible()
     assert_no_axe_violations(page)
     page.get_by_label("Targeted", exact=True).check()
-    page.get_by_label("Reason for the change").fill("Needs met in class with a small-group programme")
+    page.get_by_label("Reason for the change").fill(
+        "Needs met in class with a small-group programme"
+    )
     save(page)
 
     passport_page = page.content()
-    for shown in ("Show me pictures of what happens next", "Speech, language and communication needs",
-                  "Give one instruction at a time", "30 minutes, 3 times a week", "Some progress",
-                  "I like the group because we play games", "Needs met in class"):
+    for shown in (
+        "Show me pictures of what happens next",
+        "Speech, language and communication needs",
+        "Give one instruction at a time",
+        "30 minutes, 3 times a week",
+        "Some progress",
+        "I like the group because we play games",
+        "Needs met in class",
+    ):
         assert shown in passport_page
     assert_no_axe_violations(page)
 
