@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 from passport.children.models import Enrolment, ParentalResponsibility
 from passport.passports.models import Passport
 from passport.people.models import Membership, Role
-from passport.testing.factories import DEMO_PASSWORD, ChildFactory, SettingFactory, UserFactory
+from passport.testing.factories import TEST_PASSWORD, ChildFactory, SettingFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -46,7 +46,7 @@ def family(transactional_db):
 def sign_in(page: Page, base: str, email: str) -> None:
     page.goto(f"{base}/sign-in/")
     page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
 
 
@@ -196,7 +196,7 @@ def test_senco_writes_every_section_and_parent_reads_and_adds(
     page.get_by_label("Email address").focus()
     page.keyboard.type("ngozi@family.example")
     page.keyboard.press("Tab")
-    page.keyboard.type(DEMO_PASSWORD)
+    page.keyboard.type(TEST_PASSWORD)
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Your children")).to_be_visible()
     page.get_by_role("link", name="Okafor, Amara").focus()

@@ -13,7 +13,7 @@ from passport.organisations.models import LocalAuthority, Setting
 from passport.passports.models import LayerAssignment, Passport
 from passport.people.models import Membership, Role, User
 
-DEMO_PASSWORD = "correct-horse-battery-staple"
+TEST_PASSWORD = "correct-horse-battery-staple"
 
 
 def local_authority(code: str = "801") -> LocalAuthority:
@@ -44,7 +44,7 @@ class UserFactory(DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}@example.org")
     email = factory.SelfAttribute("username")
     full_name = factory.Faker("name", locale="en_GB")
-    password = factory.PostGenerationMethodCall("set_password", DEMO_PASSWORD)
+    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
 
     @factory.post_generation
     def _save(obj, create, extracted, **kwargs):  # noqa: N805

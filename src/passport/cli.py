@@ -1,0 +1,49 @@
+"""`passport`: the one console script for operators, Django's management commands under one name."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from django.core.management import execute_from_command_line
+
+OPERATOR_TASKS = (
+    ("migrate", "Create or update the database tables (run after every upgrade)"),
+    ("demo", "Fill an empty database with one demo local authority and a sign-in for every role"),
+    ("createsuperuser", "Create the first administrator account"),
+    ("runserver", "Run the development server on http://127.0.0.1:8000"),
+    ("check", "Check the configuration; add --deploy before going live"),
+)
+
+
+def operator_help() -> str:
+    """Return the short list of operator tasks shown before Django's full list."""
+    width = max(len(name) for name, _ in OPERATOR_TASKS)
+    lines = [
+        "Support Passport: individual support passports for children with SEND.",
+        "",
+        "Operator tasks:",
+    ]
+    lines += [f"  passport {name.ljust(width)}  {text}" for name, text in OPERATOR_TASKS]
+    lines += [
+        "",
+        "The database is SQLite in var/ (or PASSPORT_VAR_DIR) unless DATABASE_URL names one,",
+        "for example postgres://user:password@host/passport.",
+        "Run `passport help <task>` for a task's options. Every command:",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run a management command: `passport migrate`, `passport demo`, `passport runserver`..."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "passport.settings")
+    argv = list(sys.argv if argv is None else argv)
+    argv[0] = "passport"
+    if len(argv) == 1 or (len(argv) == 2 and argv[1] in {"help", "-h", "--help"}):
+        sys.stdout.write(operator_help())
+    execute_from_command_line(argv)
+
+
+if __name__ == "__main__":
+    main()
