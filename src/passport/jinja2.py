@@ -22,7 +22,12 @@ def environment(**options: Any) -> Environment:
     options["undefined"] = ChainableUndefined
     # The GOV.UK macros are imported as "govuk_frontend_jinja/components/...".
     options["loader"] = ChoiceLoader(
-        [options["loader"], PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja", "templates")})]
+        [
+            options["loader"],
+            PrefixLoader(
+                {"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja", "templates")}
+            ),
+        ]
     )
     env = Environment(**options)  # noqa: S701 - Django's backend turns autoescape on
     env.globals.update(
@@ -34,5 +39,7 @@ def environment(**options: Any) -> Environment:
         }
     )
     env.filters["date_long"] = lambda d: f"{d:%-d %B %Y}" if d else ""
-    env.filters["datetime_long"] = lambda d: f"{d:%-d %B %Y at %-I:%M%p}".replace("AM", "am").replace("PM", "pm") if d else ""
+    env.filters["datetime_long"] = lambda d: (
+        f"{d:%-d %B %Y at %-I:%M%p}".replace("AM", "am").replace("PM", "pm") if d else ""
+    )
     return env

@@ -1,52 +1,61 @@
 """THE access policy: who may do what to which child, decided from live relationships.
 
 Every page, API operation and command gets a child only through `visible_children` or
-`get_child_for`. A decision is taken from relationships in the database and their dates; this
-module reads them and never imports the feature rooms (passports, transitions...), so the policy
-can be read and tested on its own.
+`get_child_for`. A decision is taken from relationships in the database and their dates, and the
+grants in rules.toml say what each relationship gives. This module never imports the feature rooms
+(passports, transitions...), so the policy can be read and tested on its own.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from enum import StrEnum
+from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
+from django.utils import timezone
 
+from passport.access.models import (
+    BreakGlass,
+    CaseloadAssignment,
+    Consent,
+    LocalAuthorityWideAccess,
+    ParentalAccessChoice,
+    Referral,
+)
+from passport.access.rules import Action, Relationship, current_rules
 from passport.children.models import Child, Enrolment, ParentalResponsibility
 from passport.core.dates import today
 from passport.organisations.models import Setting
-from passport.people.models import Role, User
+from passport.people.models import SETTING_ROLES, Membership, Role, User
+
+__all__ = [
+    "Action",
+    "ChildNotFound",
+    "Decision",
+    "Relationship",
+    "can",
+    "decide",
+    "get_child_for",
+    "may_use_emergency_access",
+    "permitted_actions",
+    "settings_where_user_adds_children",
+    "visible_children",
+]
+
+# When a person has several relationships with a child, the decision names the first of these.
+PRIORITY = list(Relationship)
 
 
-class Action(StrEnum):
-    """What someone wants to do with a child's record."""
+@dataclass(frozen=True)
+class Link:
+    """One live relationship between a person and a child."""
 
-    READ = "read"
-    WRITE = "write"
-    CONTRIBUTE = "contribute"
-
-
-class Relationship(StrEnum):
-    """Why someone is connected to a child."""
-
-    ON_ROLL_AT_MY_SETTING = "on_roll_at_my_setting"
-    PARENTAL_RESPONSIBILITY = "parental_responsibility"
-    OWN_RECORD = "own_record"
-
-
-# Which actions each relationship-and-role allows. The tests read this table.
-GRANTS: dict[tuple[Relationship, Role], frozenset[Action]] = {
-    (Relationship.ON_ROLL_AT_MY_SETTING, Role.SENCO): frozenset(Action),
-    (Relationship.ON_ROLL_AT_MY_SETTING, Role.SETTING_HEAD): frozenset(Action),
-    (Relationship.ON_ROLL_AT_MY_SETTING, Role.TEACHER): frozenset({Action.READ}),
-    (Relationship.PARENTAL_RESPONSIBILITY, Role.PARENT_CARER): frozenset({Action.READ, Action.CONTRIBUTE}),
-    (Relationship.OWN_RECORD, Role.YOUNG_PERSON): frozenset({Action.READ, Action.CONTRIBUTE}),
-}
-
-SETTING_STAFF_ROLES = frozenset(role for (rel, role) in GRANTS if rel is Relationship.ON_ROLL_AT_MY_SETTING)
+    relationship: Relationship
+    role: Role
+    setting_id: int | None = None
+    acting_for: str = ""
+    consented_sections: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -58,6 +67,13 @@ class Decision:
     relationship: Relationship | None = None
     role: Role | None = None
     setting_id: int | None = None
+    acting_for: str = ""
+    sections: frozenset[str] = field(default_factory=frozenset)
+    flagged: bool = False
+
+    def shows(self, section: str) -> bool:
+        """Return whether this decision lets the person see a section."""
+        return section in self.sections
 
 
 class ChildNotFound(Http404):
@@ -67,88 +83,309 @@ class ChildNotFound(Http404):
     """
 
 
-def _staff_setting_ids(user: User, on: dt.date, roles: frozenset[Role] = SETTING_STAFF_ROLES) -> dict[int, Role]:
-    """Return the settings where the user holds a live staff role, with the strongest role."""
-    strongest: dict[int, Role] = {}
-    order = [Role.SENCO, Role.SETTING_HEAD, Role.TEACHER]
-    for membership in user.live_memberships(on).filter(role__in=roles, setting__isnull=False):
+def _memberships(user: User, on: dt.date) -> list[Membership]:
+    return list(user.live_memberships(on).select_related("setting", "local_authority", "provider"))
+
+
+def _active(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def _staff_settings(memberships: list[Membership]) -> dict[int, tuple[Role, str]]:
+    """Return, per setting, the strongest setting role the person holds there."""
+    order = [Role.SENCO, Role.SETTING_HEAD, Role.TEACHER, Role.DATA_PROTECTION_LEAD]
+    strongest: dict[int, tuple[Role, str]] = {}
+    for membership in memberships:
         role = Role(membership.role)
+        if role not in SETTING_ROLES or membership.setting_id is None:
+            continue
         current = strongest.get(membership.setting_id)
-        if current is None or order.index(role) < order.index(current):
-            strongest[membership.setting_id] = role
+        if current is None or order.index(role) < order.index(current[0]):
+            strongest[membership.setting_id] = (role, membership.setting.name)
     return strongest
 
 
-def _roles(user: User, on: dt.date) -> set[Role]:
-    return {Role(role) for role in user.live_memberships(on).values_list("role", flat=True)}
+def _excluded_by_young_person(child_id_ref: OuterRef | int, parent: User) -> Subquery:
+    return Subquery(
+        ParentalAccessChoice.objects.filter(child=child_id_ref, parent=parent)
+        .order_by("-decided_at", "-pk")
+        .values("keeps_access")[:1]
+    )
 
 
-def visible_children(user: User, *, on: dt.date | None = None) -> QuerySet[Child]:
-    """Return every child the user may read today, by any live relationship."""
-    if not user.is_authenticated or not user.is_active:
-        return Child.objects.none()
+def may_use_emergency_access(user: User, *, on: dt.date | None = None) -> bool:
+    """Return whether the person holds a role that break-glass access is open to."""
+    if not _active(user):
+        return False
+    roles = {Role(m.role) for m in _memberships(user, on or today())}
+    return bool(roles & current_rules().roles_with(Relationship.BREAK_GLASS, Action.READ))
+
+
+def links(user: User, child: Child, *, on: dt.date | None = None) -> list[Link]:
+    """Return every live relationship between the person and the child."""
+    if not _active(user):
+        return []
     on = on or today()
-    roles = _roles(user, on)
-    reach = Q(pk__in=[])
-    setting_ids = list(_staff_setting_ids(user, on))
-    if setting_ids:
-        reach |= Q(pk__in=Enrolment.objects.live_on(on).filter(setting_id__in=setting_ids).values("child_id"))
-    if Role.PARENT_CARER in roles:
-        reach |= Q(pk__in=ParentalResponsibility.objects.live_on(on).filter(person=user).values("child_id"))
-    if Role.YOUNG_PERSON in roles:
-        reach |= Q(own_account=user)
-    return Child.objects.filter(reach)
+    memberships = _memberships(user, on)
+    roles = {Role(m.role) for m in memberships}
+    found: list[Link] = []
+
+    staff_settings = _staff_settings(memberships)
+    if staff_settings:
+        for enrolment in Enrolment.objects.filter(
+            child=child, setting_id__in=staff_settings
+        ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on)):
+            role, name = staff_settings[enrolment.setting_id]
+            relationship = (
+                Relationship.ON_ROLL_AT_MY_SETTING
+                if enrolment.starts_on <= on
+                else Relationship.ADMITTED_TO_MY_SETTING
+            )
+            found.append(Link(relationship, role, enrolment.setting_id, name))
+
+    if (
+        Role.PARENT_CARER in roles
+        and ParentalResponsibility.objects.live_on(on).filter(child=child, person=user).exists()
+    ):
+        choice = (
+            ParentalAccessChoice.objects.filter(child=child, parent=user)
+            .order_by("-decided_at", "-pk")
+            .first()
+        )
+        if not (child.holds_own_rights(on) and choice is not None and not choice.keeps_access):
+            found.append(
+                Link(
+                    Relationship.PARENTAL_RESPONSIBILITY,
+                    Role.PARENT_CARER,
+                    acting_for="Parent or carer",
+                )
+            )
+
+    if (
+        Role.YOUNG_PERSON in roles
+        and child.own_account_id == user.pk
+        and child.holds_own_rights(on)
+    ):
+        found.append(Link(Relationship.OWN_RECORD, Role.YOUNG_PERSON, acting_for="Themselves"))
+
+    caseworker_las = {
+        m.local_authority_id: m.local_authority.name
+        for m in memberships
+        if m.role == Role.LA_CASEWORKER and m.local_authority_id
+    }
+    if caseworker_las:
+        if CaseloadAssignment.objects.live_on(on).filter(caseworker=user, child=child).exists():
+            found.append(
+                Link(
+                    Relationship.LA_CASELOAD,
+                    Role.LA_CASEWORKER,
+                    acting_for=next(iter(caseworker_las.values())),
+                )
+            )
+        wide = set(
+            LocalAuthorityWideAccess.objects.live_on(on)
+            .filter(user=user, local_authority_id__in=caseworker_las)
+            .values_list("local_authority_id", flat=True)
+        )
+        if wide:
+            educated_in = (
+                Enrolment.objects.live_on(on)
+                .filter(child=child, setting__local_authority_id__in=wide)
+                .exists()
+            )
+            if child.home_local_authority_id in wide or educated_in:
+                la_id = (
+                    child.home_local_authority_id
+                    if child.home_local_authority_id in wide
+                    else next(iter(wide))
+                )
+                found.append(
+                    Link(Relationship.LA_WIDE, Role.LA_CASEWORKER, acting_for=caseworker_las[la_id])
+                )
+
+    providers = {
+        m.provider_id: m.provider.name
+        for m in memberships
+        if m.role == Role.HEALTH_PROFESSIONAL and m.provider_id
+    }
+    if providers:
+        referred = set(
+            Referral.objects.live_on(on)
+            .filter(child=child, provider_id__in=providers)
+            .values_list("provider_id", flat=True)
+        )
+        for consent in Consent.objects.filter(
+            child=child, provider_id__in=referred, withdrawn_at__isnull=True
+        ):
+            found.append(
+                Link(
+                    Relationship.REFERRAL_WITH_CONSENT,
+                    Role.HEALTH_PROFESSIONAL,
+                    acting_for=providers[consent.provider_id],
+                    consented_sections=frozenset(consent.sections),
+                )
+            )
+
+    emergency_roles = current_rules().roles_with(Relationship.BREAK_GLASS, Action.READ)
+    eligible = [Role(m.role) for m in memberships if Role(m.role) in emergency_roles]
+    if (
+        eligible
+        and BreakGlass.objects.filter(
+            user=user, child=child, expires_at__gt=timezone.now()
+        ).exists()
+    ):
+        found.append(Link(Relationship.BREAK_GLASS, eligible[0], acting_for="Emergency access"))
+    return found
 
 
 def decide(user: User, child: Child, action: Action, *, on: dt.date | None = None) -> Decision:
-    """Decide whether the user may take the action on this child, and by which relationship."""
-    denied = Decision(allowed=False, action=action)
-    if not user.is_authenticated or not user.is_active:
-        return denied
+    """Decide whether the person may take the action on this child, by which relationship, and
+    which sections they may see."""
+    rules = current_rules()
+    allowing: list[tuple[Link, frozenset[str]]] = []
+    for link in links(user, child, on=on):
+        grant = rules.grant_for(link.relationship, link.role)
+        if grant is None or action not in grant.actions:
+            continue
+        sections = link.consented_sections if grant.sections is None else grant.sections
+        allowing.append((link, sections))
+    if not allowing:
+        return Decision(allowed=False, action=action)
+    allowing.sort(key=lambda pair: PRIORITY.index(pair[0].relationship))
+    first = allowing[0][0]
+    sections = frozenset().union(*(s for _, s in allowing))
+    flagged = all(link.relationship is Relationship.BREAK_GLASS for link, _ in allowing)
+    return Decision(
+        True,
+        action,
+        first.relationship,
+        first.role,
+        first.setting_id,
+        first.acting_for,
+        sections,
+        flagged,
+    )
+
+
+def visible_children(user: User, *, on: dt.date | None = None) -> QuerySet[Child]:
+    """Return every child the person may read today, by any live relationship."""
+    if not _active(user):
+        return Child.objects.none()
     on = on or today()
-    candidates: list[Decision] = []
-    staff_settings = _staff_setting_ids(user, on)
-    if staff_settings:
-        for enrolment in Enrolment.objects.live_on(on).filter(child=child, setting_id__in=staff_settings):
-            role = staff_settings[enrolment.setting_id]
-            candidates.append(
-                Decision(True, action, Relationship.ON_ROLL_AT_MY_SETTING, role, enrolment.setting_id)
+    rules = current_rules()
+    memberships = _memberships(user, on)
+    roles = {Role(m.role) for m in memberships}
+    reach = Q(pk__in=[])
+
+    readers_on_roll = rules.roles_with(Relationship.ON_ROLL_AT_MY_SETTING, Action.READ)
+    readers_admitted = rules.roles_with(Relationship.ADMITTED_TO_MY_SETTING, Action.READ)
+    staff_settings = _staff_settings(memberships)
+    on_roll = [s for s, (role, _) in staff_settings.items() if role in readers_on_roll]
+    admitted = [s for s, (role, _) in staff_settings.items() if role in readers_admitted]
+    if on_roll:
+        reach |= Q(
+            pk__in=Enrolment.objects.live_on(on).filter(setting_id__in=on_roll).values("child_id")
+        )
+    if admitted:
+        reach |= Q(
+            pk__in=Enrolment.objects.filter(setting_id__in=admitted, starts_on__gt=on).values(
+                "child_id"
             )
-    roles = _roles(user, on)
-    if Role.PARENT_CARER in roles and ParentalResponsibility.objects.live_on(on).filter(child=child, person=user).exists():
-        candidates.append(Decision(True, action, Relationship.PARENTAL_RESPONSIBILITY, Role.PARENT_CARER))
-    if Role.YOUNG_PERSON in roles and child.own_account_id == user.pk:
-        candidates.append(Decision(True, action, Relationship.OWN_RECORD, Role.YOUNG_PERSON))
-    for candidate in candidates:
-        assert candidate.relationship is not None and candidate.role is not None
-        if action in GRANTS.get((candidate.relationship, candidate.role), frozenset()):
-            return candidate
-    return denied
+        )
+
+    if Role.PARENT_CARER in roles:
+        parented = (
+            Child.objects.filter(
+                pk__in=ParentalResponsibility.objects.live_on(on)
+                .filter(person=user)
+                .values("child_id")
+            )
+            .annotate(keeps=_excluded_by_young_person(OuterRef("pk"), user))
+            .filter(Q(keeps__isnull=True) | Q(keeps=True))
+        )
+        reach |= Q(pk__in=parented.values("pk"))
+
+    if Role.YOUNG_PERSON in roles:
+        own = Child.objects.filter(own_account=user).first()
+        if own is not None and own.holds_own_rights(on):
+            reach |= Q(pk=own.pk)
+
+    caseworker_las = [m.local_authority_id for m in memberships if m.role == Role.LA_CASEWORKER]
+    if caseworker_las:
+        reach |= Q(
+            pk__in=CaseloadAssignment.objects.live_on(on).filter(caseworker=user).values("child_id")
+        )
+        wide = list(
+            LocalAuthorityWideAccess.objects.live_on(on)
+            .filter(user=user, local_authority_id__in=caseworker_las)
+            .values_list("local_authority_id", flat=True)
+        )
+        if wide:
+            reach |= Q(home_local_authority_id__in=wide) | Q(
+                pk__in=Enrolment.objects.live_on(on)
+                .filter(setting__local_authority_id__in=wide)
+                .values("child_id")
+            )
+
+    providers = [m.provider_id for m in memberships if m.role == Role.HEALTH_PROFESSIONAL]
+    if providers:
+        consented = Consent.objects.filter(
+            withdrawn_at__isnull=True,
+            provider_id__in=providers,
+            child_id__in=Referral.objects.live_on(on)
+            .filter(provider_id__in=providers)
+            .values("child_id"),
+        )
+        reach |= Q(pk__in=consented.values("child_id"))
+
+    if roles & rules.roles_with(Relationship.BREAK_GLASS, Action.READ):
+        reach |= Q(
+            pk__in=BreakGlass.objects.filter(user=user, expires_at__gt=timezone.now()).values(
+                "child_id"
+            )
+        )
+    return Child.objects.filter(reach)
 
 
 def get_child_for(user: User, child_id: int, action: Action) -> Child:
-    """Return the child if the user may take the action on it, else raise ChildNotFound (404)."""
+    """Return the child if the person may take the action on it, else raise ChildNotFound (404).
+
+    The decision is attached as `child.access_decision` so pages show only the sections it allows.
+    """
     child = Child.objects.filter(pk=child_id).first()
-    if child is None:
-        raise ChildNotFound("No child with that id is visible to you")
-    decision = decide(user, child, action)
-    if not decision.allowed:
+    decision = decide(user, child, action) if child is not None else Decision(False, action)
+    if not decision.allowed or child is None:
         raise ChildNotFound("No child with that id is visible to you")
     child.access_decision = decision  # type: ignore[attr-defined]
     return child
 
 
 def can(user: User, child: Child, action: Action) -> bool:
-    """Return whether the user may take the action (for showing or hiding links)."""
+    """Return whether the person may take the action (for showing or hiding links)."""
     return decide(user, child, action).allowed
 
 
-def settings_where_user_adds_children(user: User, *, on: dt.date | None = None) -> QuerySet[Setting]:
-    """Return the settings where the user may put a new child on roll and start a passport."""
-    if not user.is_authenticated:
+def settings_where_user_adds_children(
+    user: User, *, on: dt.date | None = None
+) -> QuerySet[Setting]:
+    """Return the settings where the person may put a new child on roll and start a passport."""
+    if not _active(user):
         return Setting.objects.none()
-    writers = frozenset(
-        role for (rel, role), actions in GRANTS.items()
-        if rel is Relationship.ON_ROLL_AT_MY_SETTING and Action.WRITE in actions
-    )
-    return Setting.objects.filter(pk__in=list(_staff_setting_ids(user, on or today(), writers)))
+    writers = current_rules().roles_with(Relationship.ON_ROLL_AT_MY_SETTING, Action.WRITE)
+    settings_ids = [
+        s
+        for s, (role, _) in _staff_settings(_memberships(user, on or today())).items()
+        if role in writers
+    ]
+    return Setting.objects.filter(pk__in=settings_ids)
+
+
+def permitted_actions(user: User, child: Child, *, on: dt.date | None = None) -> frozenset[Action]:
+    """Return every action the person may take on the child (one look at the relationships)."""
+    rules = current_rules()
+    actions: set[Action] = set()
+    for link in links(user, child, on=on):
+        grant = rules.grant_for(link.relationship, link.role)
+        if grant is not None:
+            actions |= grant.actions
+    return frozenset(actions)

@@ -11,7 +11,7 @@ from django.db.models import Q
 
 from passport.core.dates import end_of_compulsory_school_age, national_curriculum_year, today
 from passport.core.text import SHORT_TEXT, reject_markup
-from passport.organisations.models import Setting
+from passport.organisations.models import LocalAuthority, Setting
 
 
 class LiveQuerySet(models.QuerySet):
@@ -31,6 +31,14 @@ class Child(models.Model):
     upn = models.CharField("UPN", max_length=13, unique=True, null=True, blank=True)
     uln = models.CharField("ULN", max_length=10, unique=True, null=True, blank=True)
     nhs_number = models.CharField("NHS number", max_length=10, unique=True, null=True, blank=True)
+    home_local_authority = models.ForeignKey(
+        LocalAuthority,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="resident_children",
+        help_text="The local authority the child lives in, which may differ from where they learn",
+    )
     own_account = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -85,7 +93,9 @@ class Enrolment(models.Model):
     setting = models.ForeignKey(Setting, on_delete=models.PROTECT, related_name="enrolments")
     starts_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True)
-    registration = models.CharField(max_length=12, choices=Registration.choices, default=Registration.MAIN)
+    registration = models.CharField(
+        max_length=12, choices=Registration.choices, default=Registration.MAIN
+    )
 
     objects = LiveQuerySet.as_manager()
 
@@ -97,7 +107,10 @@ class Enrolment(models.Model):
                 name="enrolment_ends_after_start",
             ),
         ]
-        indexes = [models.Index(fields=["setting", "ends_on"]), models.Index(fields=["child", "ends_on"])]
+        indexes = [
+            models.Index(fields=["setting", "ends_on"]),
+            models.Index(fields=["child", "ends_on"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.child} at {self.setting} from {self.starts_on}"
@@ -106,11 +119,17 @@ class Enrolment(models.Model):
 class ParentalResponsibility(models.Model):
     """A person with parental responsibility for a child, and how they are related."""
 
-    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="parental_responsibilities")
+    child = models.ForeignKey(
+        Child, on_delete=models.CASCADE, related_name="parental_responsibilities"
+    )
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="parental_responsibilities"
     )
-    relationship = models.CharField(max_length=SHORT_TEXT, validators=[reject_markup], help_text="For example, mother, foster carer")
+    relationship = models.CharField(
+        max_length=SHORT_TEXT,
+        validators=[reject_markup],
+        help_text="For example, mother, foster carer",
+    )
     starts_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True)
 
@@ -123,7 +142,9 @@ class ParentalResponsibility(models.Model):
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
                 name="responsibility_ends_after_start",
             ),
-            models.UniqueConstraint(fields=["child", "person", "starts_on"], name="one_responsibility_per_start"),
+            models.UniqueConstraint(
+                fields=["child", "person", "starts_on"], name="one_responsibility_per_start"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -28,7 +28,9 @@ class ChildDetails:
     upn_la_code_confirmed: bool = False
 
 
-def checked_identifiers(details: ChildDetails, *, exclude_child_id: int | None = None) -> dict[str, str | None]:
+def checked_identifiers(
+    details: ChildDetails, *, exclude_child_id: int | None = None
+) -> dict[str, str | None]:
     """Return normalised identifiers, or raise ValidationError naming each field at fault."""
     errors: dict[str, str] = {}
     values: dict[str, str | None] = {}

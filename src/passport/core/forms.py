@@ -47,7 +47,11 @@ class GovukDateField(forms.Field):
         day, month, year = value if isinstance(value, list | tuple) else ("", "", "")
         if not (day or month or year):
             return None
-        missing = [name for name, part in zip(("day", "month", "year"), (day, month, year), strict=True) if not part]
+        missing = [
+            name
+            for name, part in zip(("day", "month", "year"), (day, month, year), strict=True)
+            if not part
+        ]
         if missing:
             raise ValidationError(f"{self.subject} must include a {' and a '.join(missing)}")
         if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
@@ -71,7 +75,9 @@ class GovukDateField(forms.Field):
         return ["", "", ""]
 
 
-def text_field(subject: str, *, max_length: int, required: bool = True, long: bool = False, **kwargs: Any) -> forms.CharField:
+def text_field(
+    subject: str, *, max_length: int, required: bool = True, long: bool = False, **kwargs: Any
+) -> forms.CharField:
     """Return a text field whose errors name the subject and say how to fix them."""
     lower = subject[0].lower() + subject[1:]
     return forms.CharField(
@@ -127,8 +133,14 @@ class GovukForm(forms.Form):
                 if name == "__all__":
                     items.append({"text": message})
                 else:
-                    href = f"#{name}-day" if isinstance(self.fields[name], GovukDateField) else f"#{name}"
-                    if isinstance(self.fields[name].widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+                    href = (
+                        f"#{name}-day"
+                        if isinstance(self.fields[name], GovukDateField)
+                        else f"#{name}"
+                    )
+                    if isinstance(
+                        self.fields[name].widget, forms.RadioSelect | forms.CheckboxSelectMultiple
+                    ):
                         href = f"#{name}"
                     items.append({"text": message, "href": href})
         return items
@@ -188,7 +200,22 @@ class GovukForm(forms.Form):
         day, month, year = self[name].field.prepare_value(self[name].value())
         error_class = " govuk-input--error" if self.errors.get(name) else ""
         return [
-            {"name": "day", "label": "Day", "classes": "govuk-input--width-2" + error_class, "value": day},
-            {"name": "month", "label": "Month", "classes": "govuk-input--width-2" + error_class, "value": month},
-            {"name": "year", "label": "Year", "classes": "govuk-input--width-4" + error_class, "value": year},
+            {
+                "name": "day",
+                "label": "Day",
+                "classes": "govuk-input--width-2" + error_class,
+                "value": day,
+            },
+            {
+                "name": "month",
+                "label": "Month",
+                "classes": "govuk-input--width-2" + error_class,
+                "value": month,
+            },
+            {
+                "name": "year",
+                "label": "Year",
+                "classes": "govuk-input--width-4" + error_class,
+                "value": year,
+            },
         ]

@@ -12,7 +12,9 @@ from functools import cache
 from pathlib import Path
 
 UPN_CHECK_ALPHABET = "ABCDEFGHJKLMNPQRTUVWXYZ"
-_LA_CODES_FILE = Path(__file__).resolve().parent.parent / "organisations" / "data" / "english_la_codes.csv"
+_LA_CODES_FILE = (
+    Path(__file__).resolve().parent.parent / "organisations" / "data" / "english_la_codes.csv"
+)
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,9 @@ class Setting(models.Model):
         validators=[RegexValidator(r"^\d{6,8}$", "Enter the URN, 6 to 8 digits")],
         help_text="Unique Reference Number from GIAS, or the Ofsted URN for an early years setting",
     )
-    local_authority = models.ForeignKey(LocalAuthority, on_delete=models.PROTECT, related_name="settings")
+    local_authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.PROTECT, related_name="settings"
+    )
     estab = models.CharField(
         "DfE establishment number",
         max_length=4,
@@ -63,7 +65,10 @@ class Setting(models.Model):
     )
     phase = models.CharField(max_length=40, help_text="GIAS phase of education, like Primary")
     gias_type_code = models.PositiveSmallIntegerField(
-        "GIAS establishment type", null=True, blank=True, validators=[validate_gias_type],
+        "GIAS establishment type",
+        null=True,
+        blank=True,
+        validators=[validate_gias_type],
         help_text="Blank for a private, voluntary or independent early years provider",
     )
     statutory_low_age = models.PositiveSmallIntegerField(default=0)

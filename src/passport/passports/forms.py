@@ -9,14 +9,24 @@ from django import forms
 from passport.core.forms import GovukDateField, GovukForm, text_field
 from passport.core.policy import current_pack
 from passport.core.text import LONG_TEXT, SHORT_TEXT
-from passport.passports.models import AboutMeContribution, GroupSize, Outcome, Period, Review, Strategy
+from passport.passports.models import (
+    AboutMeContribution,
+    GroupSize,
+    Outcome,
+    Period,
+    Review,
+    Strategy,
+)
 
 
 def _choice(subject: str, choices: list[tuple[str, str]], **kwargs: Any) -> forms.ChoiceField:
     return forms.ChoiceField(
         choices=choices,
         widget=forms.RadioSelect,
-        error_messages={"required": f"Select {subject}", "invalid_choice": f"Select {subject} from the list"},
+        error_messages={
+            "required": f"Select {subject}",
+            "invalid_choice": f"Select {subject} from the list",
+        },
         **kwargs,
     )
 
@@ -32,7 +42,10 @@ class ChildForm(GovukForm):
     nhs_number = text_field("NHS number", max_length=20, required=False)
     starts_on = GovukDateField(subject="Date they joined the setting")
     setting = forms.ModelChoiceField(
-        queryset=None, required=False, empty_label=None, widget=forms.RadioSelect,  # type: ignore[arg-type]
+        queryset=None,
+        required=False,
+        empty_label=None,
+        widget=forms.RadioSelect,  # type: ignore[arg-type]
         error_messages={"invalid_choice": "Select one of your settings"},
     )
 
@@ -52,9 +65,15 @@ class ChildForm(GovukForm):
 
 
 class AboutMeForm(GovukForm):
-    liked_about_me = text_field("What people like and admire about me", max_length=LONG_TEXT, required=False, long=True)
-    matters_to_me = text_field("What is important to me", max_length=LONG_TEXT, required=False, long=True)
-    how_to_support_me = text_field("How best to support me", max_length=LONG_TEXT, required=False, long=True)
+    liked_about_me = text_field(
+        "What people like and admire about me", max_length=LONG_TEXT, required=False, long=True
+    )
+    matters_to_me = text_field(
+        "What is important to me", max_length=LONG_TEXT, required=False, long=True
+    )
+    how_to_support_me = text_field(
+        "How best to support me", max_length=LONG_TEXT, required=False, long=True
+    )
 
 
 class ContributionForm(GovukForm):
@@ -67,19 +86,25 @@ class NeedsForm(GovukForm):
     primary_need = forms.ChoiceField(required=False)
     secondary_need = forms.ChoiceField(required=False)
     broad_areas = forms.MultipleChoiceField(
-        required=False, widget=forms.CheckboxSelectMultiple,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "Select broad areas of need from the list"},
     )
-    needs_description = text_field("Description of the child's needs", max_length=LONG_TEXT, long=True)
+    needs_description = text_field(
+        "Description of the child's needs", max_length=LONG_TEXT, long=True
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         pack = current_pack()
         self.fields["sen_provision"].choices = pack.provision_choices()  # type: ignore[attr-defined]
         self.fields["sen_provision"].error_messages.update(
-            {"required": "Select the SEN provision", "invalid_choice": "Select the SEN provision from the list"}
+            {
+                "required": "Select the SEN provision",
+                "invalid_choice": "Select the SEN provision from the list",
+            }
         )
-        need_choices = [("", "None")] + pack.need_type_choices()
+        need_choices = [("", "None"), *pack.need_type_choices()]
         for name in ("primary_need", "secondary_need"):
             self.fields[name].choices = need_choices  # type: ignore[attr-defined]
             self.fields[name].error_messages["invalid_choice"] = "Select a need type from the list"
@@ -97,7 +122,8 @@ class SupportItemForm(GovukForm):
     delivered_by = text_field("Who provides it", max_length=SHORT_TEXT)
     group_size = _choice("how the support is given", GroupSize.choices)
     minutes_per_session = forms.IntegerField(
-        min_value=1, max_value=600,
+        min_value=1,
+        max_value=600,
         error_messages={
             "required": "Enter how many minutes each session lasts",
             "invalid": "Minutes must be a whole number, like 30",
@@ -106,7 +132,8 @@ class SupportItemForm(GovukForm):
         },
     )
     sessions_per_period = forms.IntegerField(
-        min_value=1, max_value=100,
+        min_value=1,
+        max_value=100,
         error_messages={
             "required": "Enter how many sessions there are",
             "invalid": "Sessions must be a whole number, like 2",
@@ -130,14 +157,18 @@ class OutcomeForm(GovukForm):
     description = text_field("What we are aiming for", max_length=LONG_TEXT, long=True)
     target_date = GovukDateField(subject="Target date")
     progress = _choice("the progress so far", Outcome.Progress.choices)
-    progress_notes = text_field("Notes on progress", max_length=LONG_TEXT, required=False, long=True)
+    progress_notes = text_field(
+        "Notes on progress", max_length=LONG_TEXT, required=False, long=True
+    )
 
 
 class ReviewForm(GovukForm):
     held_on = GovukDateField(subject="Date of the review", past_only=True)
     participants = text_field("Who took part", max_length=LONG_TEXT, long=True)
     child_views = text_field("The child's views", max_length=LONG_TEXT, long=True)
-    parent_views = text_field("The parents' or carers' views", max_length=LONG_TEXT, required=False, long=True)
+    parent_views = text_field(
+        "The parents' or carers' views", max_length=LONG_TEXT, required=False, long=True
+    )
     progress_summary = text_field("Progress", max_length=LONG_TEXT, long=True)
     decision = _choice("the decision", Review.Decision.choices)
     next_review_on = GovukDateField(subject="Next review date")
@@ -153,7 +184,9 @@ class LayerForm(GovukForm):
         pack = current_pack()
         self.fields["layer"].choices = pack.layer_choices()  # type: ignore[attr-defined]
         self.fields["layer"].error_messages.update({"required": "Select the layer of support"})
-        self.fields["layer"].choice_hints = {layer.code: layer.description for layer in pack.layers.layer}  # type: ignore[attr-defined]
+        self.fields["layer"].choice_hints = {
+            layer.code: layer.description for layer in pack.layers.layer
+        }  # type: ignore[attr-defined]
 
 
 ITEM_FORMS: dict[str, type[GovukForm]] = {

@@ -31,14 +31,26 @@ class Passport(models.Model):
     child = models.OneToOneField(Child, on_delete=models.CASCADE, related_name="passport")
     version = models.PositiveIntegerField(default=1)
     # About me, in the child's own words (Wales IDP one-page profile).
-    liked_about_me = models.TextField("What people like and admire about me", blank=True, max_length=LONG_TEXT, validators=[reject_markup])
-    matters_to_me = models.TextField("What is important to me", blank=True, max_length=LONG_TEXT, validators=[reject_markup])
-    how_to_support_me = models.TextField("How best to support me", blank=True, max_length=LONG_TEXT, validators=[reject_markup])
+    liked_about_me = models.TextField(
+        "What people like and admire about me",
+        blank=True,
+        max_length=LONG_TEXT,
+        validators=[reject_markup],
+    )
+    matters_to_me = models.TextField(
+        "What is important to me", blank=True, max_length=LONG_TEXT, validators=[reject_markup]
+    )
+    how_to_support_me = models.TextField(
+        "How best to support me", blank=True, max_length=LONG_TEXT, validators=[reject_markup]
+    )
     # My needs.
     sen_provision = models.CharField("SEN provision", max_length=1, default="K")
     broad_areas = models.JSONField(default=list, blank=True)
     needs_description = models.TextField(
-        "My needs and how they affect my learning", blank=True, max_length=LONG_TEXT, validators=[reject_markup]
+        "My needs and how they affect my learning",
+        blank=True,
+        max_length=LONG_TEXT,
+        validators=[reject_markup],
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -117,18 +129,32 @@ class SupportItem(models.Model):
     """One element of provision, specific and quantified (Wales IDP section 2B)."""
 
     passport = models.ForeignKey(Passport, on_delete=models.CASCADE, related_name="support_items")
-    description = models.TextField("What the support is", max_length=LONG_TEXT, validators=[reject_markup])
-    intended_outcome = models.TextField("What it is for", max_length=LONG_TEXT, validators=[reject_markup])
-    delivered_by = models.CharField("Who provides it", max_length=SHORT_TEXT, validators=[reject_markup])
-    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    description = models.TextField(
+        "What the support is", max_length=LONG_TEXT, validators=[reject_markup]
+    )
+    intended_outcome = models.TextField(
+        "What it is for", max_length=LONG_TEXT, validators=[reject_markup]
+    )
+    delivered_by = models.CharField(
+        "Who provides it", max_length=SHORT_TEXT, validators=[reject_markup]
+    )
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     group_size = models.CharField(max_length=12, choices=GroupSize.choices)
-    minutes_per_session = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(600)])
-    sessions_per_period = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(100)])
+    minutes_per_session = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(600)]
+    )
+    sessions_per_period = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
     period = models.CharField(max_length=10, choices=Period.choices)
     starts_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True)
     layer = models.CharField(max_length=30, validators=[_layer_code_validator])
-    rationale = models.TextField("Why this support", blank=True, max_length=LONG_TEXT, validators=[reject_markup])
+    rationale = models.TextField(
+        "Why this support", blank=True, max_length=LONG_TEXT, validators=[reject_markup]
+    )
 
     history = HistoricalRecords()
 
@@ -139,8 +165,12 @@ class SupportItem(models.Model):
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
                 name="support_ends_after_start",
             ),
-            models.CheckConstraint(condition=Q(minutes_per_session__gte=1), name="support_minutes_positive"),
-            models.CheckConstraint(condition=Q(sessions_per_period__gte=1), name="support_sessions_positive"),
+            models.CheckConstraint(
+                condition=Q(minutes_per_session__gte=1), name="support_minutes_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(sessions_per_period__gte=1), name="support_sessions_positive"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -148,7 +178,9 @@ class SupportItem(models.Model):
 
     def clean(self) -> None:
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            raise ValidationError({"ends_on": "End date must be the same as or after the start date"})
+            raise ValidationError(
+                {"ends_on": "End date must be the same as or after the start date"}
+            )
 
     @property
     def amount(self) -> str:
@@ -168,9 +200,13 @@ class Outcome(models.Model):
         NOT_ACHIEVED = "not_achieved", "Not achieved"
 
     passport = models.ForeignKey(Passport, on_delete=models.CASCADE, related_name="outcomes")
-    description = models.TextField("What we are aiming for", max_length=LONG_TEXT, validators=[reject_markup])
+    description = models.TextField(
+        "What we are aiming for", max_length=LONG_TEXT, validators=[reject_markup]
+    )
     target_date = models.DateField("By when")
-    progress = models.CharField(max_length=15, choices=Progress.choices, default=Progress.NOT_STARTED)
+    progress = models.CharField(
+        max_length=15, choices=Progress.choices, default=Progress.NOT_STARTED
+    )
     progress_notes = models.TextField(blank=True, max_length=LONG_TEXT, validators=[reject_markup])
 
     history = HistoricalRecords()
@@ -193,10 +229,21 @@ class Review(models.Model):
 
     passport = models.ForeignKey(Passport, on_delete=models.CASCADE, related_name="reviews")
     held_on = models.DateField()
-    participants = models.TextField("Who took part", max_length=LONG_TEXT, validators=[reject_markup])
-    child_views = models.TextField("The child's views", max_length=LONG_TEXT, validators=[reject_markup])
-    parent_views = models.TextField("The parents' or carers' views", blank=True, max_length=LONG_TEXT, validators=[reject_markup])
-    progress_summary = models.TextField("Progress", max_length=LONG_TEXT, validators=[reject_markup])
+    participants = models.TextField(
+        "Who took part", max_length=LONG_TEXT, validators=[reject_markup]
+    )
+    child_views = models.TextField(
+        "The child's views", max_length=LONG_TEXT, validators=[reject_markup]
+    )
+    parent_views = models.TextField(
+        "The parents' or carers' views",
+        blank=True,
+        max_length=LONG_TEXT,
+        validators=[reject_markup],
+    )
+    progress_summary = models.TextField(
+        "Progress", max_length=LONG_TEXT, validators=[reject_markup]
+    )
     decision = models.CharField(max_length=20, choices=Decision.choices)
     next_review_on = models.DateField()
 
@@ -212,17 +259,23 @@ class Review(models.Model):
         if self.held_on and self.held_on > today():
             raise ValidationError({"held_on": "Date of the review must be today or in the past"})
         if self.held_on and self.next_review_on and self.next_review_on <= self.held_on:
-            raise ValidationError({"next_review_on": "Next review date must be after the date of this review"})
+            raise ValidationError(
+                {"next_review_on": "Next review date must be after the date of this review"}
+            )
 
 
 class LayerAssignment(models.Model):
     """The layer of support a child is at from a date, and why. The history is the list."""
 
-    passport = models.ForeignKey(Passport, on_delete=models.CASCADE, related_name="layer_assignments")
+    passport = models.ForeignKey(
+        Passport, on_delete=models.CASCADE, related_name="layer_assignments"
+    )
     layer = models.CharField(max_length=30, validators=[_layer_code_validator])
     starts_on = models.DateField()
     reason = models.TextField(max_length=LONG_TEXT, validators=[reject_markup])
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -242,7 +295,9 @@ class AboutMeContribution(models.Model):
         PARENT = "parent", "A parent or carer"
         STAFF = "staff", "Staff at the setting"
 
-    passport = models.ForeignKey(Passport, on_delete=models.CASCADE, related_name="about_me_contributions")
+    passport = models.ForeignKey(
+        Passport, on_delete=models.CASCADE, related_name="about_me_contributions"
+    )
     voice = models.CharField(max_length=10, choices=Voice.choices)
     text = models.TextField(max_length=LONG_TEXT, validators=[reject_markup])
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -71,7 +71,12 @@ def start_passport(child: Child, by: User) -> Passport:
 
 @transaction.atomic
 def update_about_me(
-    passport: Passport, *, liked_about_me: str, matters_to_me: str, how_to_support_me: str, by: User,
+    passport: Passport,
+    *,
+    liked_about_me: str,
+    matters_to_me: str,
+    how_to_support_me: str,
+    by: User,
     expected_version: int | None = None,
 ) -> Passport:
     """Replace the three About me answers."""
@@ -104,13 +109,17 @@ def check_needs(sen_provision: str, need_types: Sequence[str], broad_areas: Sequ
         errors["need_types"] = f"{unknown[0]} is not a need type: select one from the list"
     if provision is not None and "need_types" not in errors:
         if not provision.allows_need_types and chosen:
-            errors["need_types"] = "Remove the need types, or change SEN provision to SEN support or an EHC plan"
+            errors["need_types"] = (
+                "Remove the need types, or change SEN provision to SEN support or an EHC plan"
+            )
         elif provision.allows_need_types and not chosen:
             errors["need_types"] = "Select the primary need"
         for code in chosen:
             need = pack.need_type(code)
             if need and need.only_with_provision and sen_provision not in need.only_with_provision:
-                allowed = " or ".join(pack.provision(p).name for p in need.only_with_provision if pack.provision(p))  # type: ignore[union-attr]
+                allowed = " or ".join(
+                    pack.provision(p).name for p in need.only_with_provision if pack.provision(p)
+                )  # type: ignore[union-attr]
                 errors["need_types"] = (
                     f"'{need.name}' can only be used with {allowed}: select the assessed need type instead"
                 )
@@ -123,13 +132,21 @@ def check_needs(sen_provision: str, need_types: Sequence[str], broad_areas: Sequ
 
 @transaction.atomic
 def set_needs(
-    passport: Passport, *, sen_provision: str, need_types: Sequence[str], broad_areas: Sequence[str],
-    needs_description: str, by: User, expected_version: int | None = None,
+    passport: Passport,
+    *,
+    sen_provision: str,
+    need_types: Sequence[str],
+    broad_areas: Sequence[str],
+    needs_description: str,
+    by: User,
+    expected_version: int | None = None,
 ) -> Passport:
     """Replace My needs: provision, ranked need types, broad areas and the description."""
     check_needs(sen_provision, need_types, broad_areas)
     if not needs_description.strip():
-        raise ValidationError({"needs_description": "Describe the child's needs and how they affect their learning"})
+        raise ValidationError(
+            {"needs_description": "Describe the child's needs and how they affect their learning"}
+        )
     passport.sen_provision = sen_provision
     passport.broad_areas = list(dict.fromkeys(broad_areas))
     passport.needs_description = needs_description.strip()
@@ -148,7 +165,9 @@ def set_needs(
 
 
 @transaction.atomic
-def save_item(passport: Passport, item: models.Model, by: User, expected_version: int | None = None) -> models.Model:
+def save_item(
+    passport: Passport, item: models.Model, by: User, expected_version: int | None = None
+) -> models.Model:
     """Add or change an item in one of the list sections (what works, support, outcomes, reviews)."""
     if type(item) not in ITEM_SECTIONS.values():
         raise TypeError(f"{type(item).__name__} is not a passport section item")
@@ -159,7 +178,9 @@ def save_item(passport: Passport, item: models.Model, by: User, expected_version
 
 
 @transaction.atomic
-def remove_item(passport: Passport, item: models.Model, by: User, expected_version: int | None = None) -> None:
+def remove_item(
+    passport: Passport, item: models.Model, by: User, expected_version: int | None = None
+) -> None:
     """Remove an item from a list section; the history keeps what it said."""
     if item.passport_id != passport.pk:  # type: ignore[attr-defined]
         raise ValidationError("That item belongs to another passport")
@@ -170,28 +191,41 @@ def remove_item(passport: Passport, item: models.Model, by: User, expected_versi
 
 @transaction.atomic
 def change_layer(
-    passport: Passport, *, layer: str, starts_on: dt.date, reason: str, by: User,
+    passport: Passport,
+    *,
+    layer: str,
+    starts_on: dt.date,
+    reason: str,
+    by: User,
     expected_version: int | None = None,
 ) -> LayerAssignment:
     """Put the child at a layer of support from a date, with the reason."""
     errors: dict[str, str] = {}
     current = passport.current_layer()
     if current is not None and current.layer == layer:
-        errors["layer"] = f"The child is already at {current_pack().layer_name(layer)}: select a different layer"
+        errors["layer"] = (
+            f"The child is already at {current_pack().layer_name(layer)}: select a different layer"
+        )
     if current is not None and starts_on < current.starts_on:
-        errors["starts_on"] = f"Start date must be on or after {current.starts_on:%-d %B %Y}, when the current layer started"
+        errors["starts_on"] = (
+            f"Start date must be on or after {current.starts_on:%-d %B %Y}, when the current layer started"
+        )
     if starts_on > today() + dt.timedelta(days=366):
         errors["starts_on"] = "Start date must be within the next year"
     if errors:
         raise ValidationError(errors)
-    assignment = LayerAssignment(passport=passport, layer=layer, starts_on=starts_on, reason=reason.strip(), recorded_by=by)
+    assignment = LayerAssignment(
+        passport=passport, layer=layer, starts_on=starts_on, reason=reason.strip(), recorded_by=by
+    )
     _save(assignment, by)
     _record_change(passport, by, expected_version)
     return assignment
 
 
 @transaction.atomic
-def add_about_me_contribution(passport: Passport, *, voice: str, text: str, by: User) -> AboutMeContribution:
+def add_about_me_contribution(
+    passport: Passport, *, voice: str, text: str, by: User
+) -> AboutMeContribution:
     """Add a parent's or the child's own words to About me."""
     contribution = AboutMeContribution(passport=passport, voice=voice, text=text.strip(), author=by)
     _save(contribution, by)
@@ -228,8 +262,15 @@ def passport_history(passport: Passport, limit: int = 200) -> list[Change]:
     records = []
     for model, section in _SECTION_NAMES.items():
         history = model.history  # type: ignore[attr-defined]
-        rows = history.filter(id=passport.pk) if model is Passport else history.filter(passport_id=passport.pk)
-        records.extend((record, section) for record in rows.select_related("history_user").order_by("-history_date")[:limit])
+        rows = (
+            history.filter(id=passport.pk)
+            if model is Passport
+            else history.filter(passport_id=passport.pk)
+        )
+        records.extend(
+            (record, section)
+            for record in rows.select_related("history_user").order_by("-history_date")[:limit]
+        )
     records.sort(key=lambda pair: pair[0].history_date, reverse=True)
     changes = []
     for record, section in records[:limit]:
@@ -238,5 +279,7 @@ def passport_history(passport: Passport, limit: int = 200) -> list[Change]:
             delta = record.diff_against(record.prev_record)
             fields = [record.instance._meta.get_field(c.field).verbose_name for c in delta.changes]
         who = str(record.history_user) if record.history_user else "The system"
-        changes.append(Change(record.history_date, who, section, _VERBS[record.history_type], fields))
+        changes.append(
+            Change(record.history_date, who, section, _VERBS[record.history_type], fields)
+        )
     return changes

@@ -14,8 +14,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from passport.access.policies import Action, can, get_child_for, settings_where_user_adds_children, visible_children
-from passport.children.models import Child, Enrolment
+from passport.access.policies import (
+    Action,
+    get_child_for,
+    permitted_actions,
+    settings_where_user_adds_children,
+    visible_children,
+)
+from passport.children.models import Child, Enrolment, ParentalResponsibility
 from passport.children.services import ChildDetails, add_child_on_roll
 from passport.core.dates import today
 from passport.core.forms import GovukForm
@@ -65,8 +71,10 @@ def children_list(request: HttpRequest) -> HttpResponse:
     if query:
         for word in query.split():
             children = children.filter(
-                Q(given_name__icontains=word) | Q(family_name__icontains=word)
-                | Q(preferred_name__icontains=word) | Q(upn__iexact=word)
+                Q(given_name__icontains=word)
+                | Q(family_name__icontains=word)
+                | Q(preferred_name__icontains=word)
+                | Q(upn__iexact=word)
             )
     if layer in dict(pack.layer_choices()):
         children = children.filter(layer_now=layer)
@@ -82,7 +90,9 @@ def children_list(request: HttpRequest) -> HttpResponse:
             "layer": layer,
             "need": need,
             "can_add": settings_where_user_adds_children(request.user).exists(),
-            "is_family": not request.user.memberships.exclude(role__in=[Role.PARENT_CARER, Role.YOUNG_PERSON]).exists(),
+            "is_family": not request.user.memberships.exclude(
+                role__in=[Role.PARENT_CARER, Role.YOUNG_PERSON]
+            ).exists(),
         },
     )
 
@@ -98,8 +108,13 @@ def add_child(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         details = ChildDetails(
-            given_name=data["given_name"], family_name=data["family_name"], preferred_name=data["preferred_name"],
-            date_of_birth=data["date_of_birth"], upn=data["upn"], uln=data["uln"], nhs_number=data["nhs_number"],
+            given_name=data["given_name"],
+            family_name=data["family_name"],
+            preferred_name=data["preferred_name"],
+            date_of_birth=data["date_of_birth"],
+            upn=data["upn"],
+            uln=data["uln"],
+            nhs_number=data["nhs_number"],
             upn_la_code_confirmed=data["upn_la_code_confirmed"],
         )
         try:
@@ -108,7 +123,9 @@ def add_child(request: HttpRequest) -> HttpResponse:
             form.add_service_errors(exc)
         else:
             services.start_passport(child, request.user)
-            messages.success(request, f"{child.full_name} has been added and their passport started")
+            messages.success(
+                request, f"{child.full_name} has been added and their passport started"
+            )
             return redirect("passport", child.pk)
     return render(request, "passports/add_child.html", {"form": form})
 
@@ -137,27 +154,54 @@ def passport_page(request: HttpRequest, child_id: int) -> HttpResponse:
     passport = (
         Passport.objects.filter(child=child)
         .prefetch_related(
-            "ranked_needs", "strategies", "support_items", "outcomes", "reviews",
-            Prefetch("layer_assignments", queryset=LayerAssignment.objects.select_related("recorded_by")),
-            Prefetch("about_me_contributions", queryset=AboutMeContribution.objects.select_related("author")),
+            "ranked_needs",
+            "strategies",
+            "support_items",
+            "outcomes",
+            "reviews",
+            Prefetch(
+                "layer_assignments", queryset=LayerAssignment.objects.select_related("recorded_by")
+            ),
+            Prefetch(
+                "about_me_contributions",
+                queryset=AboutMeContribution.objects.select_related("author"),
+            ),
         )
         .first()
     )
     return render(request, "passports/passport.html", _passport_context(request, child, passport))
 
 
-def _passport_context(request: HttpRequest, child: Child, passport: Passport | None) -> dict[str, Any]:
+def _passport_context(
+    request: HttpRequest, child: Child, passport: Passport | None
+) -> dict[str, Any]:
     pack = current_pack()
     layers = list(passport.layer_assignments.all()) if passport else []
+    actions = permitted_actions(request.user, child)
+    decision = child.access_decision  # type: ignore[attr-defined]
     return {
         "child": child,
         "passport": passport,
         "pack": pack,
         "current_layer": layers[0] if layers else None,
         "layers": layers,
-        "current_setting": Enrolment.objects.live_on(today()).filter(child=child).select_related("setting").first(),
-        "may_write": can(request.user, child, Action.WRITE),
-        "may_contribute": can(request.user, child, Action.CONTRIBUTE),
+        "current_setting": Enrolment.objects.live_on(today())
+        .filter(child=child)
+        .select_related("setting")
+        .first(),
+        "may_write": Action.WRITE in actions,
+        "may_contribute": Action.CONTRIBUTE in actions,
+        "may_consent": Action.CONSENT in actions,
+        "may_share": Action.SHARE in actions,
+        "sections": decision.sections,
+        "decision": decision,
+        "parents": (
+            ParentalResponsibility.objects.live_on(today())
+            .filter(child=child)
+            .select_related("person")
+            if decision.shows("family")
+            else []
+        ),
         "today": today(),
     }
 
@@ -173,12 +217,18 @@ def essentials(request: HttpRequest, child_id: int) -> HttpResponse:
             "needs": list(passport.ranked_needs.all()),
             "strategies": list(passport.strategies.all()),
             "support_now": list(
-                passport.support_items.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on), starts_on__lte=on)
+                passport.support_items.filter(
+                    Q(ends_on__isnull=True) | Q(ends_on__gte=on), starts_on__lte=on
+                )
             ),
             "next_review": passport.reviews.order_by("-held_on").first(),
             "senco": (
-                context["current_setting"].setting.memberships.filter(role=Role.SENCO).select_related("user").first()
-                if context["current_setting"] else None
+                context["current_setting"]
+                .setting.memberships.filter(role=Role.SENCO)
+                .select_related("user")
+                .first()
+                if context["current_setting"]
+                else None
             ),
         }
     )
@@ -189,8 +239,11 @@ def essentials(request: HttpRequest, child_id: int) -> HttpResponse:
 def history(request: HttpRequest, child_id: int) -> HttpResponse:
     """Show every version of the passport: what changed, who changed it and when."""
     child, passport = _passport_for(request, child_id, Action.READ)
+    if not child.access_decision.shows("history"):  # type: ignore[attr-defined]
+        raise Http404("No history for you here")
     return render(
-        request, "passports/history.html",
+        request,
+        "passports/history.html",
         {"child": child, "passport": passport, "changes": services.passport_history(passport)},
     )
 
@@ -203,11 +256,18 @@ def _form_page(request: HttpRequest, template: str, **context: Any) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def edit_about_me(request: HttpRequest, child_id: int) -> HttpResponse:
     child, passport = _passport_for(request, child_id, Action.WRITE)
-    initial = {f: getattr(passport, f) for f in ("liked_about_me", "matters_to_me", "how_to_support_me")}
+    initial = {
+        f: getattr(passport, f) for f in ("liked_about_me", "matters_to_me", "how_to_support_me")
+    }
     form = AboutMeForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        if _applied(form, lambda: services.update_about_me(passport, by=request.user, **form.cleaned_data)):
-            return _saved(request, child, "About me")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _applied(
+            form, lambda: services.update_about_me(passport, by=request.user, **form.cleaned_data)
+        )
+    ):
+        return _saved(request, child, "About me")
     return _form_page(request, "passports/about_me_form.html", child=child, form=form)
 
 
@@ -216,9 +276,17 @@ def edit_about_me(request: HttpRequest, child_id: int) -> HttpResponse:
 def add_contribution(request: HttpRequest, child_id: int) -> HttpResponse:
     child, passport = _passport_for(request, child_id, Action.CONTRIBUTE)
     form = ContributionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if _applied(form, lambda: services.add_about_me_contribution(passport, by=request.user, **form.cleaned_data)):
-            return _saved(request, child, "What you added to About me")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _applied(
+            form,
+            lambda: services.add_about_me_contribution(
+                passport, by=request.user, **form.cleaned_data
+            ),
+        )
+    ):
+        return _saved(request, child, "What you added to About me")
     return _form_page(request, "passports/contribution_form.html", child=child, form=form)
 
 
@@ -237,11 +305,20 @@ def edit_needs(request: HttpRequest, child_id: int) -> HttpResponse:
     form = NeedsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _applied(form, lambda: services.set_needs(
-            passport, sen_provision=data["sen_provision"],
-            need_types=[data["primary_need"], data["secondary_need"]] if data["secondary_need"] else [data["primary_need"]],
-            broad_areas=data["broad_areas"], needs_description=data["needs_description"], by=request.user,
-        ), rename={"need_types": "primary_need"}):
+        if _applied(
+            form,
+            lambda: services.set_needs(
+                passport,
+                sen_provision=data["sen_provision"],
+                need_types=[data["primary_need"], data["secondary_need"]]
+                if data["secondary_need"]
+                else [data["primary_need"]],
+                broad_areas=data["broad_areas"],
+                needs_description=data["needs_description"],
+                by=request.user,
+            ),
+            rename={"need_types": "primary_need"},
+        ):
             return _saved(request, child, "My needs")
     return _form_page(request, "passports/needs_form.html", child=child, form=form)
 
@@ -252,15 +329,22 @@ def change_layer(request: HttpRequest, child_id: int) -> HttpResponse:
     child, passport = _passport_for(request, child_id, Action.WRITE)
     current = passport.current_layer()
     form = LayerForm(request.POST or None, initial={"starts_on": today()})
-    if request.method == "POST" and form.is_valid():
-        if _applied(form, lambda: services.change_layer(passport, by=request.user, **form.cleaned_data)):
-            return _saved(request, child, "The layer of support")
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _applied(
+            form, lambda: services.change_layer(passport, by=request.user, **form.cleaned_data)
+        )
+    ):
+        return _saved(request, child, "The layer of support")
     return _form_page(request, "passports/layer_form.html", child=child, form=form, current=current)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def edit_item(request: HttpRequest, child_id: int, section: str, item_id: int | None = None) -> HttpResponse:
+def edit_item(
+    request: HttpRequest, child_id: int, section: str, item_id: int | None = None
+) -> HttpResponse:
     """Add or change an item in What works, Support in place, Outcomes or Reviews."""
     if section not in services.ITEM_SECTIONS:
         raise Http404("No such section")
@@ -277,7 +361,12 @@ def edit_item(request: HttpRequest, child_id: int, section: str, item_id: int | 
             return _saved(request, child, SECTION_TITLES[section][0])
     title = SECTION_TITLES[section][2 if item_id else 1]
     return _form_page(
-        request, f"passports/{section}_form.html", child=child, form=form, title=title, section=section,
+        request,
+        f"passports/{section}_form.html",
+        child=child,
+        form=form,
+        title=title,
+        section=section,
         item_id=item_id,
     )
 
@@ -295,8 +384,14 @@ def remove_item(request: HttpRequest, child_id: int, section: str, item_id: int)
         messages.success(request, f"Removed from {SECTION_TITLES[section][0]}")
         return redirect("passport", child.pk)
     return render(
-        request, "passports/remove_item.html",
-        {"child": child, "item": item, "section_title": SECTION_TITLES[section][0], "section": section},
+        request,
+        "passports/remove_item.html",
+        {
+            "child": child,
+            "item": item,
+            "section_title": SECTION_TITLES[section][0],
+            "section": section,
+        },
     )
 
 
@@ -318,4 +413,3 @@ def _applied(form: GovukForm, change: Any, rename: dict[str, str] | None = None)
 def _saved(request: HttpRequest, child: Child, what: str) -> HttpResponse:
     messages.success(request, f"{what} saved")
     return redirect("passport", child.pk)
-

@@ -71,7 +71,10 @@ def parent_of(child: Child, **kwargs) -> User:
     """Return a new parent account with live parental responsibility for the child."""
     user = MembershipFactory(role=Role.PARENT_CARER, setting=None).user
     ParentalResponsibility.objects.create(
-        child=child, person=user, relationship=kwargs.get("relationship", "Mother"), starts_on=child.date_of_birth
+        child=child,
+        person=user,
+        relationship=kwargs.get("relationship", "Mother"),
+        starts_on=child.date_of_birth,
     )
     return user
 
@@ -103,5 +106,9 @@ def child_on_roll(setting: Setting, **kwargs) -> Child:
     return child
 
 
-def put_at_layer(passport: Passport, layer: str, by: User, starts_on: dt.date = dt.date(2024, 9, 1)) -> LayerAssignment:
-    return LayerAssignment.objects.create(passport=passport, layer=layer, starts_on=starts_on, reason="Test", recorded_by=by)
+def put_at_layer(
+    passport: Passport, layer: str, by: User, starts_on: dt.date = dt.date(2024, 9, 1)
+) -> LayerAssignment:
+    return LayerAssignment.objects.create(
+        passport=passport, layer=layer, starts_on=starts_on, reason="Test", recorded_by=by
+    )

@@ -21,7 +21,9 @@ from passport.testing.factories import ChildFactory, SettingFactory
         (dt.date(2012, 2, 29), dt.date(2028, 6, 30)),
     ],
 )
-def test_compulsory_school_age_ends_on_the_last_friday_in_june_of_the_year_they_turn_16(born, leaves):
+def test_compulsory_school_age_ends_on_the_last_friday_in_june_of_the_year_they_turn_16(
+    born, leaves
+):
     assert end_of_compulsory_school_age(born) == leaves
     assert leaves.weekday() == 4
 
@@ -42,7 +44,12 @@ def test_young_person_holds_their_own_rights_after_leaving_date():
 @pytest.mark.django_db
 def test_adding_a_child_twice_with_one_upn_is_refused_and_leaves_one_record():
     school = SettingFactory()
-    details = ChildDetails(given_name="Leo", family_name="Marsh", date_of_birth=dt.date(2018, 5, 2), upn="H801200001001")
+    details = ChildDetails(
+        given_name="Leo",
+        family_name="Marsh",
+        date_of_birth=dt.date(2018, 5, 2),
+        upn="H801200001001",
+    )
     add_child_on_roll(details, school, dt.date(2025, 9, 3))
     with pytest.raises(ValidationError) as error:
         add_child_on_roll(details, school, dt.date(2025, 9, 3))

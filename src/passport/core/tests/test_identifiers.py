@@ -9,7 +9,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from passport.core.identifiers import check_nhs_number, check_uln, check_upn, is_temporary_upn, make_upn
+from passport.core.identifiers import (
+    check_nhs_number,
+    check_uln,
+    check_upn,
+    is_temporary_upn,
+    make_upn,
+)
 
 REPO = Path(__file__).resolve().parents[4]
 # The DfE examples live beside the project in ../shared, as on every CI machine.
@@ -45,7 +51,12 @@ def test_temporary_upn_is_recognised():
     assert not is_temporary_upn("H801200001001")
 
 
-@given(st.sampled_from(["801", "202", "919", "873"]), st.integers(0, 9999), st.integers(0, 999), st.integers(0, 99))
+@given(
+    st.sampled_from(["801", "202", "919", "873"]),
+    st.integers(0, 9999),
+    st.integers(0, 999),
+    st.integers(0, 99),
+)
 def test_every_upn_we_make_passes_the_check(la, estab, serial, year):
     assert check_upn(make_upn(la, f"{estab:04d}", serial, year=year)).is_valid
 
@@ -55,7 +66,7 @@ def test_changing_one_digit_of_a_valid_upn_is_caught(serial):
     upn = make_upn("801", "2000", serial)
     for position in range(1, 12):
         digit = str((int(upn[position]) + 1) % 10)
-        assert not check_upn(upn[:position] + digit + upn[position + 1:]).is_valid
+        assert not check_upn(upn[:position] + digit + upn[position + 1 :]).is_valid
 
 
 def test_nhs_number_check_digit():

@@ -24,14 +24,34 @@ def broken_copy(tmp_path: Path, old: str, new: str) -> Path:
 
 def test_shipped_pack_has_the_four_layers_in_order():
     pack = load_policy_pack(SHIPPED)
-    assert [name for _, name in pack.layer_choices()] == ["Universal", "Targeted", "Targeted Plus", "Specialist"]
+    assert [name for _, name in pack.layer_choices()] == [
+        "Universal",
+        "Targeted",
+        "Targeted Plus",
+        "Specialist",
+    ]
     assert pack.layers.sequential is False
 
 
 def test_shipped_pack_has_every_census_need_type():
     pack = load_policy_pack(SHIPPED)
     codes = {code for code, _ in pack.need_type_choices()}
-    assert codes == {"SPLD", "MLD", "SLD", "PMLD", "SEMH", "SLCN", "HI", "VI", "MSI", "PD", "ASD", "OTH", "NSA", "DS"}
+    assert codes == {
+        "SPLD",
+        "MLD",
+        "SLD",
+        "PMLD",
+        "SEMH",
+        "SLCN",
+        "HI",
+        "VI",
+        "MSI",
+        "PD",
+        "ASD",
+        "OTH",
+        "NSA",
+        "DS",
+    }
     assert pack.need_type("NSA").only_with_provision == ["K"]
 
 
@@ -44,10 +64,14 @@ def test_shipped_pack_has_statutory_timescales():
     ("old", "new", "named"),
     [
         ('broad_area = "CI"', 'broad_area = "XX"', "broad area 'XX'"),
-        ('code = "targeted"', 'code = "universal"', "layer code 'universal' is defined more than once"),
+        (
+            'code = "targeted"',
+            'code = "universal"',
+            "layer code 'universal' is defined more than once",
+        ),
         ("final_plan_weeks = 20", "final_plan_weeks = -1", "timescales.final_plan_weeks"),
         ("ranked_needs_max = 2", 'ranked_needs_max = "two"', "needs.ranked_needs_max"),
-        ('[pack]', '[pack]\nsurprise = 1', "pack.surprise"),
+        ("[pack]", "[pack]\nsurprise = 1", "pack.surprise"),
     ],
 )
 def test_invalid_pack_is_refused_with_the_fault_named(tmp_path, old, new, named):
@@ -67,9 +91,15 @@ def test_service_refuses_to_start_with_an_invalid_pack(tmp_path):
     pack = broken_copy(tmp_path, 'broad_area = "CI"', 'broad_area = "XX"')
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
-        env={"DJANGO_SETTINGS_MODULE": "passport.settings", "PASSPORT_POLICY_PACK": str(pack),
-             "PASSPORT_VAR_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"},
-        capture_output=True, text=True, check=False,
+        env={
+            "DJANGO_SETTINGS_MODULE": "passport.settings",
+            "PASSPORT_POLICY_PACK": str(pack),
+            "PASSPORT_VAR_DIR": str(tmp_path),
+            "PATH": "/usr/bin:/bin",
+        },
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode != 0
     assert "Refusing to start" in result.stderr and "broad area 'XX'" in result.stderr

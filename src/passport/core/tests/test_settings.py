@@ -20,8 +20,15 @@ def start(tmp_path, **overrides: str) -> subprocess.CompletedProcess[str]:
     env = {**SAFE, **overrides, "PASSPORT_VAR_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
     env = {key: value for key, value in env.items() if value is not None}
     return subprocess.run(
-        [sys.executable, "-c", "import passport.settings as s; print(s.DEBUG, s.DATABASES['default']['ENGINE'])"],
-        env=env, capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-c",
+            "import passport.settings as s; print(s.DEBUG, s.DATABASES['default']['ENGINE'])",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
@@ -35,7 +42,10 @@ def test_production_starts_with_safe_settings(tmp_path):
     ("override", "message"),
     [
         ({"DEBUG": "true"}, "DEBUG is on in production"),
-        ({"SECRET_KEY": "development-only-secret-key-never-use-in-production"}, "SECRET_KEY is the development default"),
+        (
+            {"SECRET_KEY": "development-only-secret-key-never-use-in-production"},
+            "SECRET_KEY is the development default",
+        ),
         ({"SECRET_KEY": "short"}, "shorter than 50"),
         ({"DATABASE_URL": ""}, "set DATABASE_URL"),
     ],

@@ -1,0 +1,108 @@
+"""Load the grants in rules.toml: which relationship and role may take which actions on which
+sections. Validated at start-up like the policy pack."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+
+from passport.people.models import Role
+
+RULES_FILE = Path(__file__).resolve().parent / "rules.toml"
+CONSENTED = "consented"
+
+
+class Action(StrEnum):
+    """What someone wants to do with a child's record."""
+
+    READ = "read"
+    WRITE = "write"
+    CONTRIBUTE = "contribute"
+    EXPORT = "export"
+    PRINT = "print"
+    CONSENT = "consent"
+    SHARE = "share"
+
+
+class Relationship(StrEnum):
+    """Why someone is connected to a child."""
+
+    ON_ROLL_AT_MY_SETTING = "on_roll_at_my_setting"
+    ADMITTED_TO_MY_SETTING = "admitted_to_my_setting"
+    PARENTAL_RESPONSIBILITY = "parental_responsibility"
+    OWN_RECORD = "own_record"
+    LA_CASELOAD = "la_caseload"
+    LA_WIDE = "la_wide"
+    REFERRAL_WITH_CONSENT = "referral_with_consent"
+    BREAK_GLASS = "break_glass"
+
+
+class RulesError(Exception):
+    """rules.toml names something the policy does not know."""
+
+
+@dataclass(frozen=True)
+class Grant:
+    """What one relationship gives to holders of some roles."""
+
+    relationship: Relationship
+    roles: frozenset[Role]
+    actions: frozenset[Action]
+    sections: frozenset[str] | None  # None: the sections the family consented to
+
+
+@dataclass(frozen=True)
+class Rules:
+    sections: tuple[str, ...]
+    grants: tuple[Grant, ...]
+
+    def grant_for(self, relationship: Relationship, role: Role) -> Grant | None:
+        """Return the grant for this relationship and role, if there is one."""
+        return next(
+            (g for g in self.grants if g.relationship is relationship and role in g.roles), None
+        )
+
+    def roles_with(self, relationship: Relationship, action: Action) -> frozenset[Role]:
+        """Return the roles that may take the action through this relationship."""
+        roles: set[Role] = set()
+        for grant in self.grants:
+            if grant.relationship is relationship and action in grant.actions:
+                roles |= grant.roles
+        return frozenset(roles)
+
+
+def parse_rules(text: str) -> Rules:
+    """Parse and check rules, naming the first unknown name."""
+    raw = tomllib.loads(text)
+    sections = tuple(raw.get("sections", ()))
+    grants = []
+    for number, entry in enumerate(raw.get("grant", []), start=1):
+        where = f"grant {number}"
+        try:
+            relationship = Relationship(entry["relationship"])
+            roles = frozenset(Role(role) for role in entry["roles"])
+            actions = frozenset(Action(action) for action in entry["actions"])
+        except (KeyError, ValueError) as exc:
+            raise RulesError(f"{where} in rules.toml: {exc}") from exc
+        named = entry.get("sections")
+        if named == "all":
+            granted: frozenset[str] | None = frozenset(sections)
+        elif named == CONSENTED:
+            granted = None
+        elif isinstance(named, list) and set(named) <= set(sections):
+            granted = frozenset(named)
+        else:
+            raise RulesError(
+                f"{where} in rules.toml: sections must be 'all', 'consented' or a list of {sections}"
+            )
+        grants.append(Grant(relationship, roles, actions, granted))
+    return Rules(sections, tuple(grants))
+
+
+@cache
+def current_rules() -> Rules:
+    """Return the rules the service runs on, loaded once."""
+    return parse_rules(RULES_FILE.read_text(encoding="utf-8"))

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from passport.access import views
+
+urlpatterns = [
+    path("emergency-access/", views.break_glass, name="break-glass"),
+    path("children/<int:child_id>/consent/", views.consents, name="consents"),
+    path(
+        "children/<int:child_id>/consent/<int:referral_id>/",
+        views.give_consent,
+        name="give-consent",
+    ),
+    path("children/<int:child_id>/sharing/", views.sharing, name="sharing"),
+]
