@@ -41,7 +41,7 @@ from passport.passports.models import (
 from passport.passports.services import check_needs
 from passport.people.models import Membership, Role, User
 
-TEST_PASSWORD = "demo-passport-2026"
+DEMO_PASSWORD = "demo-passport-2026"
 DEMO_EMAIL_DOMAIN = "demo.example"
 DEMO_LA_CODE = "801"
 DEFAULT_SEED = 2026
@@ -431,7 +431,7 @@ class _Builder:
         self.today = today()
         self.school_year = self.today.year if self.today.month >= 9 else self.today.year - 1
         self.pack = current_pack()
-        self.password = make_password(TEST_PASSWORD)
+        self.password = make_password(DEMO_PASSWORD)
         self.la = LocalAuthority.objects.get(code=DEMO_LA_CODE)
         self.settings: dict[str, Setting] = {}
         self.provider: dict[str, Provider] = {}

@@ -14,7 +14,7 @@ from passport.access.policies import visible_children
 from passport.children.models import Child, Enrolment, ParentalResponsibility
 from passport.core.dates import today
 from passport.core.identifiers import check_nhs_number, check_uln, check_upn
-from passport.demo.generator import CHILDREN_WITHOUT_PASSPORT, TEST_PASSWORD, DEMO_SIGN_INS
+from passport.demo.generator import CHILDREN_WITHOUT_PASSPORT, DEMO_PASSWORD, DEMO_SIGN_INS
 from passport.organisations.models import LocalAuthority, Setting
 from passport.passports.models import LayerAssignment, Passport, RankedNeed, Review, SupportItem
 from passport.people.models import Role, User
@@ -58,16 +58,16 @@ def test_every_role_has_a_demo_user_who_can_sign_in():
     for role in Role:
         user = User.objects.filter(memberships__role=role).first()
         assert user is not None, f"no demo user for {role.label}"
-        assert user.check_password(TEST_PASSWORD)
+        assert user.check_password(DEMO_PASSWORD)
         assert role in {m.role for m in user.live_memberships(today())}
 
 
 def test_everyone_in_the_sign_in_list_can_sign_in_with_the_demo_password():
     demo("--children", FEW)
     for _, email, _ in DEMO_SIGN_INS:
-        user = authenticate(username=email, password=TEST_PASSWORD)
+        user = authenticate(username=email, password=DEMO_PASSWORD)
         assert user is not None, email
-        validate_password(TEST_PASSWORD, user)
+        validate_password(DEMO_PASSWORD, user)
 
 
 def test_every_identifier_passes_the_national_checks():
@@ -207,6 +207,6 @@ def test_the_sign_in_list_says_no_children_exactly_for_accounts_that_see_none():
 
 def test_the_summary_lists_the_sign_ins_and_the_password():
     output = demo("--children", FEW, quiet=False)
-    assert TEST_PASSWORD in output
+    assert DEMO_PASSWORD in output
     for _, email, _ in DEMO_SIGN_INS:
         assert email in output

@@ -14,7 +14,7 @@ from django.db.models import ProtectedError
 from passport.demo.generator import (
     DEFAULT_CHILDREN,
     DEFAULT_SEED,
-    TEST_PASSWORD,
+    DEMO_PASSWORD,
     DEMO_SIGN_INS,
     DemoSummary,
     build_demo,
@@ -113,7 +113,7 @@ class Command(BaseCommand):
         out(
             self.style.MIGRATE_HEADING(
                 "Run `passport runserver`, open http://127.0.0.1:8000 and sign in as any of "
-                f"these. The password for all of them is {TEST_PASSWORD}"
+                f"these. The password for all of them is {DEMO_PASSWORD}"
             )
         )
         for role, email, sees in DEMO_SIGN_INS:
