@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 from tqdm import tqdm
 
+from passport.access import services as access_services
 from passport.children.models import Child, Enrolment, ParentalResponsibility
 from passport.core.dates import add_months, add_years, national_curriculum_year, today
 from passport.core.identifiers import make_upn
@@ -70,8 +71,8 @@ DEMO_SIGN_INS: list[tuple[str, str, str]] = [
     (
         "Data protection lead",
         "data-protection@primary.demo.example",
-        "Brook Lane Primary School; no children yet: the access policy does not cover data "
-        "protection leads",
+        "Brook Lane Primary School: emergency (break-glass) openings and refused attempts, at "
+        "/data-protection/; no children's passports",
     ),
     (
         "SENCO at another primary",
@@ -87,25 +88,26 @@ DEMO_SIGN_INS: list[tuple[str, str, str]] = [
     (
         "Local authority SEND caseworker",
         "caseworker@la.demo.example",
-        "Bristol City Council (LA 801); no children yet: the access policy does not cover "
-        "local authority roles",
+        "Bristol City Council (LA 801): reads the passports of the 15 children with EHC plans "
+        "on his caseload",
     ),
     (
         "Analyst",
         "analyst@la.demo.example",
-        "Bristol City Council (LA 801); no children yet: the access policy does not cover analysts",
+        "Bristol City Council (LA 801); no children: analysts see numbers, never named children",
     ),
     (
         "Health or therapy professional",
         "therapist@nhs.demo.example",
-        "Speech and language therapist at Avon Vale Children's Community Health NHS Trust; no "
-        "children yet: the access policy does not cover health professionals",
+        "Speech and language therapist at Avon Vale Children's Community Health NHS Trust: "
+        "children referred to the trust whose families consented, and only the sections they "
+        "named (Leo Hartley among them); one family in five has not consented yet",
     ),
     (
         "Cluster lead",
         "cluster-lead@partnership.demo.example",
-        "Frome Valley Inclusion Partnership (6 settings); no children yet: the access policy "
-        "does not cover school groups",
+        "Frome Valley Inclusion Partnership (6 settings); no children: cluster leads see "
+        "totals, never named children",
     ),
     (
         "Administrator",
@@ -115,12 +117,14 @@ DEMO_SIGN_INS: list[tuple[str, str, str]] = [
     (
         "Parent or carer",
         "parent@family.demo.example",
-        "Leo Hartley at Brook Lane Primary School: reads his passport and adds to About me",
+        "Leo Hartley at Brook Lane Primary School: reads his passport, adds to About me, gives "
+        "or withdraws consent for the speech and language therapist, sees who has seen it",
     ),
     (
         "Young person",
         "young-person@student.demo.example",
-        "Maya Patel at City Harbour College, past compulsory school age: her own passport",
+        "Maya Patel at City Harbour College, past compulsory school age: her own passport, and "
+        "she decides whether her parents keep seeing it",
     ),
 ]
 
@@ -186,6 +190,10 @@ DEMO_URNS = frozenset(spec.urn for spec in DEMO_SETTINGS)
 GROUP_NAME = "Frome Valley Inclusion Partnership"
 GROUP_MEMBERS = ("nursery", "primary", "other_primary", "primary_4", "primary_5", "secondary")
 NHS_TRUST = "Avon Vale Children's Community Health NHS Trust"
+CASEWORKER_EMAIL = "caseworker@la.demo.example"
+CASELOAD_SIZE = 15
+REFERRALS = 10
+CONSENTED_SECTIONS = ["about_me", "needs", "what_works", "support", "outcomes", "reviews"]
 LA_SERVICE = "Bristol Inclusion and Sensory Support Service"
 
 
@@ -209,7 +217,7 @@ STAFF: tuple[StaffSpec, ...] = (
         "Lisa Harvey",
         setting="primary",
     ),
-    StaffSpec(Role.LA_CASEWORKER, "caseworker@la.demo.example", "Daniel Brennan", where="la"),
+    StaffSpec(Role.LA_CASEWORKER, CASEWORKER_EMAIL, "Daniel Brennan", where="la"),
     StaffSpec(Role.ANALYST, "analyst@la.demo.example", "Mei Chen", where="la"),
     StaffSpec(Role.HEALTH_PROFESSIONAL, "therapist@nhs.demo.example", "Nadia Rahman", where="nhs"),
     StaffSpec(
@@ -1332,6 +1340,32 @@ class _Builder:
             _save_with_history(model, rows)
             self.bar.update(1)
 
+    def link_professionals(self) -> None:
+        """Give the caseworker a caseload and the therapist referrals with the families' consent."""
+        caseworker = User.objects.get(email=CASEWORKER_EMAIL)
+        therapist_provider = self.provider["nhs"]
+        senco = self.senco[self.leo.setting.key]
+        with_plans = [p for p in self.plans if p.provision == "E"]
+        for plan in with_plans[:CASELOAD_SIZE]:
+            access_services.assign_to_caseload(
+                caseworker, plan.child, in_term(self.today - dt.timedelta(days=300))
+            )
+        speech = [p for p in self.plans if p.needs and p.needs[0] == "SLCN" and p is not self.leo]
+        for number, plan in enumerate([self.leo, *speech[: REFERRALS - 1]]):
+            referral_starts = in_term(self.today - dt.timedelta(days=120))
+            access_services.record_referral(
+                plan.child,
+                therapist_provider,
+                "Speech and language therapy",
+                referral_starts,
+                senco,
+            )
+            # One family in five has not decided yet: the therapist cannot see that child.
+            if plan is self.leo or number % 5:
+                access_services.give_consent(
+                    plan.child, therapist_provider, CONSENTED_SECTIONS, plan.parents[0][0]
+                )
+
 
 # Fields stamped on insert (auto_now, auto_now_add) that should say when the change was made.
 _DATED_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
@@ -1452,6 +1486,7 @@ def build_demo(
                 builder.build_passport(plan)
             bar.update(1)
         builder.write()
+        builder.link_professionals()
     return summarise()
 
 
