@@ -24,6 +24,7 @@ from passport.access.models import (
     Referral,
 )
 from passport.access.rules import Action, Relationship, current_rules
+from passport.audit import services as audit
 from passport.children.models import Child, Enrolment, ParentalResponsibility
 from passport.core.dates import today
 from passport.organisations.models import Setting
@@ -85,6 +86,17 @@ class ChildNotFound(Http404):
 
 def _memberships(user: User, on: dt.date) -> list[Membership]:
     return list(user.live_memberships(on).select_related("setting", "local_authority", "provider"))
+
+
+def _organisation(membership: Membership) -> str:
+    """Name the organisation a membership is held at."""
+    where = (
+        membership.setting
+        or membership.local_authority
+        or membership.provider
+        or membership.school_group
+    )
+    return str(where) if where else ""
 
 
 def _active(user: User) -> bool:
@@ -227,14 +239,20 @@ def links(user: User, child: Child, *, on: dt.date | None = None) -> list[Link]:
             )
 
     emergency_roles = current_rules().roles_with(Relationship.BREAK_GLASS, Action.READ)
-    eligible = [Role(m.role) for m in memberships if Role(m.role) in emergency_roles]
+    eligible = [m for m in memberships if Role(m.role) in emergency_roles]
     if (
         eligible
         and BreakGlass.objects.filter(
             user=user, child=child, expires_at__gt=timezone.now()
         ).exists()
     ):
-        found.append(Link(Relationship.BREAK_GLASS, eligible[0], acting_for="Emergency access"))
+        found.append(
+            Link(
+                Relationship.BREAK_GLASS,
+                Role(eligible[0].role),
+                acting_for=_organisation(eligible[0]),
+            )
+        )
     return found
 
 
@@ -350,14 +368,76 @@ def visible_children(user: User, *, on: dt.date | None = None) -> QuerySet[Child
 def get_child_for(user: User, child_id: int, action: Action) -> Child:
     """Return the child if the person may take the action on it, else raise ChildNotFound (404).
 
-    The decision is attached as `child.access_decision` so pages show only the sections it allows.
+    Every call is recorded in the audit trail, allowed or not. The decision is attached as
+    `child.access_decision` so pages show only the sections it allows.
     """
     child = Child.objects.filter(pk=child_id).first()
     decision = decide(user, child, action) if child is not None else Decision(False, action)
+    audit_decision(
+        user,
+        decision,
+        child_id=child.pk if child else None,
+        reason="" if child else f"asked for child {child_id}, which does not exist",
+    )
     if not decision.allowed or child is None:
         raise ChildNotFound("No child with that id is visible to you")
     child.access_decision = decision  # type: ignore[attr-defined]
     return child
+
+
+def _setting_of(child_id: int | None) -> int | None:
+    """Return the setting whose data protection lead should hear about this child."""
+    if child_id is None:
+        return None
+    enrolment = (
+        Enrolment.objects.live_on(today()).filter(child_id=child_id).order_by("-starts_on").first()
+    )
+    return enrolment.setting_id if enrolment else None
+
+
+def audit_decision(
+    user: User, decision: Decision, *, child_id: int | None, reason: str = "", action: str = ""
+) -> None:
+    """Write one audit row for an access decision."""
+    roles = [m.role for m in _memberships(user, today())] if _active(user) else []
+    role = decision.role or (roles[0] if roles else "")
+    setting_id = decision.setting_id
+    if decision.flagged or not decision.allowed:
+        setting_id = _setting_of(child_id)
+    if decision.flagged and not reason:
+        opening = (
+            BreakGlass.objects.filter(user=user, child_id=child_id).order_by("-opened_at").first()
+        )
+        reason = f"Emergency access: {opening.reason}" if opening else ""
+    audit.record(
+        actor=user,
+        role=str(role),
+        relationship=str(decision.relationship or ""),
+        acting_for=decision.acting_for,
+        setting_id=setting_id,
+        action=action or str(decision.action),
+        child_id=child_id,
+        sections=sorted(decision.sections),
+        reason=reason,
+        allowed=decision.allowed,
+        flagged=decision.flagged,
+    )
+
+
+def audit_list(user: User, count: int, where: str) -> None:
+    """Write one audit row for a list of children shown to someone."""
+    roles = [m.role for m in _memberships(user, today())] if _active(user) else []
+    audit.record(
+        actor=user,
+        role=roles[0] if roles else "",
+        relationship="",
+        acting_for="",
+        setting_id=None,
+        action="list",
+        child_id=None,
+        reason=f"{where}: {count} children",
+        allowed=True,
+    )
 
 
 def can(user: User, child: Child, action: Action) -> bool:

@@ -21,7 +21,7 @@ from passport.access.models import (
     ParentalAccessChoice,
     Referral,
 )
-from passport.access.policies import may_use_emergency_access
+from passport.access.policies import Action, audit_decision, decide, may_use_emergency_access
 from passport.access.rules import current_rules
 from passport.children.models import Child
 from passport.core.identifiers import normalise
@@ -53,6 +53,13 @@ def open_break_glass(user: User, upn: str, reason: str) -> Child:
     )
     opening.full_clean()
     opening.save()
+    audit_decision(
+        user,
+        decide(user, child, Action.READ),
+        child_id=child.pk,
+        reason=opening.reason,
+        action="break_glass",
+    )
     return child
 
 

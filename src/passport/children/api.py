@@ -16,6 +16,7 @@ from pydantic_core import PydanticCustomError
 
 from passport.access.policies import (
     Action,
+    audit_list,
     get_child_for,
     settings_where_user_adds_children,
     visible_children,
@@ -223,12 +224,13 @@ def list_children(request: HttpRequest, filters: Query[ChildListQuery]) -> dict[
     if filters.need_type:
         children = children.filter(passport__ranked_needs__need_type=filters.need_type)
     children = children.order_by("family_name", "given_name", "pk")
-    page = children[filters.offset : filters.offset + filters.limit]
+    page = list(children[filters.offset : filters.offset + filters.limit])
+    audit_list(signed_in(request), len(page), f"API children list from {filters.offset}")
     return {
         "count": children.count(),
         "limit": filters.limit,
         "offset": filters.offset,
-        "items": list(page),
+        "items": page,
     }
 
 

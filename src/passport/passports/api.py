@@ -308,7 +308,9 @@ def _add_section_operations(section: str) -> None:
         passport = _passport_for(request, child_id, Action.WRITE)
         expected = _expected_version(if_match, expected_version)
         services.remove_item(
-            passport, _item_in(passport, section, item_id), by=signed_in(request),
+            passport,
+            _item_in(passport, section, item_id),
+            by=signed_in(request),
             expected_version=expected,
         )
         _tagged(response, passport)

@@ -18,4 +18,6 @@ def current_layer_code() -> Subquery:
 
 def primary_need_code() -> Subquery:
     """Annotate a Child queryset with the primary (rank 1) need type."""
-    return Subquery(RankedNeed.objects.filter(passport__child=OuterRef("pk"), rank=1).values("need_type")[:1])
+    return Subquery(
+        RankedNeed.objects.filter(passport__child=OuterRef("pk"), rank=1).values("need_type")[:1]
+    )

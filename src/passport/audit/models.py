@@ -1,0 +1,150 @@
+"""The access log: one append-only, hash-chained row per access decision."""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+GENESIS_HASH = "0" * 64
+
+
+class AuditLogIsAppendOnly(Exception):
+    """Someone tried to change or remove an audit event; only `services.record` adds them."""
+
+
+class AuditAction(models.TextChoices):
+    """What was done, or attempted, to a child's record (the values match `access.Action`)."""
+
+    READ = "read", "Read"
+    WRITE = "write", "Write"
+    CONTRIBUTE = "contribute", "Contribute"
+    EXPORT = "export", "Export"
+    PRINT = "print", "Print"
+    LIST = "list", "List"
+    BREAK_GLASS = "break_glass", "Break glass"
+    CONSENT = "consent", "Consent"
+    SHARE = "share", "Share"
+    ERASE = "erase", "Erase"
+
+
+def _refuse(what: str) -> NoReturn:
+    raise AuditLogIsAppendOnly(f"Audit events are append-only: {what} is refused")
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    """Rows may be read and added one at a time by `record`, never changed or removed."""
+
+    def update(self, **kwargs: Any) -> NoReturn:
+        _refuse("update")
+
+    def delete(self) -> NoReturn:
+        _refuse("delete")
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> NoReturn:
+        _refuse("bulk_update")
+
+    def bulk_create(self, *args: Any, **kwargs: Any) -> NoReturn:
+        _refuse("bulk_create, which would bypass the hash chain,")
+
+    def _raw_delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        _refuse("delete")
+
+
+class AuditEvent(models.Model):
+    """Who did, or tried to do, what to which child, when, why and by which relationship."""
+
+    position = models.PositiveBigIntegerField(
+        unique=True, editable=False, help_text="Place in the hash chain: 1, 2, 3... with no gaps"
+    )
+    occurred_at = models.DateTimeField(editable=False)
+    # No database constraint and no cascade: the trail keeps the id and name of an account that
+    # has since been deleted (a leaver, or the demo rebuilt), and audit rows are never updated.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+        help_text="Empty when nobody was signed in",
+    )
+    actor_name = models.CharField(max_length=200, blank=True, help_text="Their name as it was then")
+    role = models.CharField(max_length=40, blank=True)
+    relationship = models.CharField(max_length=40, blank=True)
+    acting_for = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The organisation they acted for, as it was named then",
+    )
+    action = models.CharField(max_length=20, choices=AuditAction.choices)
+    # Plain numbers, not foreign keys: the trail outlives a child's record erased under the
+    # retention rules, and a setting that closes.
+    child_id = models.PositiveBigIntegerField(null=True, blank=True)
+    setting_id = models.PositiveBigIntegerField(
+        null=True,
+        blank=True,
+        help_text="The setting whose data protection lead answers for this event",
+    )
+    sections = models.JSONField(default=list, blank=True)
+    reason = models.TextField(blank=True)
+    allowed = models.BooleanField()
+    flagged = models.BooleanField(
+        default=False, help_text="Break-glass access, for the data protection lead"
+    )
+    request_id = models.CharField(max_length=64, blank=True)
+    path = models.CharField(max_length=200, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    row_hash = models.CharField(max_length=64)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["child_id", "-position"], name="audit_child_newest"),
+            models.Index(
+                fields=["setting_id", "-position"],
+                name="audit_setting_flagged_denied",
+                condition=Q(flagged=True) | Q(allowed=False),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(position__gte=1), name="audit_position_from_one"),
+        ]
+
+    def __str__(self) -> str:
+        outcome = "allowed" if self.allowed else "denied"
+        return f"#{self.position} {self.actor_name or 'anonymous'} {self.action} child {self.child_id} ({outcome})"
+
+    def save(
+        self,
+        *,
+        force_insert: bool | tuple[Any, ...] = False,
+        force_update: bool = False,
+        using: str | None = None,
+        update_fields: Any = None,
+    ) -> None:
+        if not self._state.adding or force_update or update_fields is not None:
+            _refuse("changing a saved event")
+        super().save(force_insert=True, using=using)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        _refuse("delete")
+
+
+class AuditChainHead(models.Model):
+    """The single row that holds the chain's last position and hash; writers lock it in turn."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    position = models.PositiveBigIntegerField(default=0)
+    row_hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="audit_chain_head_single_row")
+        ]
+
+    def __str__(self) -> str:
+        return f"audit chain head at position {self.position}"
