@@ -7,6 +7,7 @@ SECRET_KEY is given and DATABASE_URL names the database.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -67,25 +68,37 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "ninja",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "passport.core",
     "passport.organisations",
     "passport.people",
     "passport.children",
     "passport.access",
+    "passport.audit",
     "passport.passports",
     "passport.demo",
 ]
 
 MIDDLEWARE = [
+    # First, so every response and every audit event of a request carries its id.
+    "passport.audit.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "passport.core.middleware.ContentSecurityPolicy",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "passport.people.middleware.SessionRules",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "passport.core.middleware.NoStoreForSignedInUsers",
+    # Last, as django-axes requires: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "passport.urls"
@@ -122,6 +135,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.User"
 LOGIN_URL = "sign-in"
 LOGIN_REDIRECT_URL = "home"
+# django-axes first: it refuses a locked-out sign-in before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "passport.people.backends.SignInThrottle",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
@@ -130,7 +148,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-SESSION_COOKIE_AGE = 8 * 60 * 60
+# Staff (anyone with a role other than parent or young person) sign in with a password and a code
+# from an authenticator app. It can be turned off for development only.
+PASSPORT_REQUIRE_STAFF_MFA = env_bool("PASSPORT_REQUIRE_STAFF_MFA", default=True)
+if PRODUCTION and not PASSPORT_REQUIRE_STAFF_MFA:
+    raise ImproperlyConfigured(
+        "Refusing to start: PASSPORT_REQUIRE_STAFF_MFA is off in production. Staff must sign in "
+        "with a second factor: remove PASSPORT_REQUIRE_STAFF_MFA or set it to true."
+    )
+OTP_TOTP_ISSUER = "Support Passport"
+
+# A session ends after 30 minutes without a request, and 8 hours after signing in, whatever happens.
+PASSPORT_SESSION_IDLE_SECONDS = 30 * 60
+PASSPORT_SESSION_MAX_SECONDS = 8 * 60 * 60
+SESSION_COOKIE_AGE = PASSPORT_SESSION_MAX_SECONDS
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -139,10 +170,19 @@ SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
 SECURE_HSTS_SECONDS = 31536000 if PRODUCTION else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if PRODUCTION else None
 X_FRAME_OPTIONS = "DENY"
+
+# Sign-in throttling (django-axes): 5 wrong passwords for one email address from one IP address
+# lock that pair out for 15 minutes, whether or not the account exists; signing in resets it.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "passport.people.views.locked_out"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -165,11 +205,17 @@ EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.conso
 
 POLICY_PACK = Path(os.environ.get("PASSPORT_POLICY_PACK", PROJECT_DIR / "policy" / "england-2026.toml"))
 
+# Where `passport audit export-head` writes the audit chain head each day. In production, a folder
+# outside the database server, ideally on write-once storage (docs/audit.md).
+AUDIT_HEAD_DIR = Path(os.environ.get("PASSPORT_AUDIT_HEAD_DIR", VAR_DIR / "audit-heads"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # django-axes announces its version at every start, commands included.
+    "loggers": {"axes.apps": {"level": "WARNING"}},
 }
 
 CSRF_FAILURE_VIEW = "passport.core.views.csrf_failure"

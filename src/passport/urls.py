@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("passport.people.urls")),
     path("", include("passport.access.urls")),
     path("", include("passport.passports.urls")),
+    path("", include("passport.audit.urls")),
 ]
 
 handler404 = "passport.core.views.not_found"

@@ -1,4 +1,4 @@
-"""A SENCO writes a passport with every section; the parent reads it and adds to About me.
+"""A SENCO signs in with a code and writes every section; the parent reads it and adds to About me.
 
 Runs in real headless Chromium against the live server, checks every page with axe-core, and
 does the parent's part with the keyboard alone.
@@ -10,12 +10,15 @@ import datetime as dt
 import re
 
 import pytest
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from passport.children.models import Enrolment, ParentalResponsibility
 from passport.passports.models import Passport
 from passport.people.models import Membership, Role
+from passport.people.services import current_code
 from passport.testing.factories import TEST_PASSWORD, ChildFactory, SettingFactory, UserFactory
+from passport.testing.signing_in import give_authenticator
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,6 +32,7 @@ def family(transactional_db):
     Membership.objects.create(
         user=senco, role=Role.SENCO, setting=school, starts_on=dt.date(2020, 9, 1)
     )
+    authenticator = give_authenticator(senco)
     child = ChildFactory(
         given_name="Amara", family_name="Okafor", date_of_birth=dt.date(2017, 3, 14)
     )
@@ -40,7 +44,7 @@ def family(transactional_db):
     ParentalResponsibility.objects.create(
         child=child, person=parent, relationship="Mother", starts_on=dt.date(2017, 3, 14)
     )
-    return {"senco": senco, "parent": parent, "child": child}
+    return {"senco": senco, "parent": parent, "child": child, "authenticator": authenticator}
 
 
 def sign_in(page: Page, base: str, email: str) -> None:
@@ -48,6 +52,13 @@ def sign_in(page: Page, base: str, email: str) -> None:
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+
+
+def enter_code(page: Page, authenticator: TOTPDevice) -> None:
+    code_box = page.get_by_label("Enter the code from your authenticator app")
+    expect(code_box).to_be_visible()
+    code_box.fill(current_code(authenticator)[0])
+    page.get_by_role("button", name="Continue").click()
 
 
 def fill_date(page: Page, legend: str, day: dt.date) -> None:
@@ -67,6 +78,8 @@ def test_senco_writes_every_section_and_parent_reads_and_adds(
 ):
     base = live_server.url
     sign_in(page, base, "senco@oakfield.example")
+    assert_no_axe_violations(page)
+    enter_code(page, family["authenticator"])
     expect(page.get_by_role("heading", name="Children on roll")).to_be_visible()
     assert_no_axe_violations(page)
 

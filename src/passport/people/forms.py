@@ -38,3 +38,15 @@ class SignInForm(GovukForm):
             raise ValidationError("Enter a correct email address and password")
         self.user = user  # type: ignore[assignment]
         return data
+
+
+class CodeForm(GovukForm):
+    """A code from an authenticator app, or a recovery code."""
+
+    code = forms.CharField(
+        max_length=40,
+        error_messages={
+            "required": "Enter the 6-digit code from your authenticator app",
+            "max_length": "Enter the 6-digit code from your authenticator app, or a recovery code",
+        },
+    )

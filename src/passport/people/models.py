@@ -71,7 +71,7 @@ class Membership(models.Model):
                 name="membership_ends_after_start",
             ),
             models.CheckConstraint(
-                condition=~Q(role__in=[r.value for r in SETTING_ROLES]) | Q(setting__isnull=False),
+                condition=~Q(role__in=sorted(r.value for r in SETTING_ROLES)) | Q(setting__isnull=False),
                 name="setting_roles_name_a_setting",
             ),
             models.CheckConstraint(

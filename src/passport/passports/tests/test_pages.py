@@ -9,7 +9,9 @@ from django.urls import reverse
 
 from passport.passports.models import Passport
 from passport.people.models import Role
+from passport.people.services import current_code
 from passport.testing.factories import SettingFactory, child_on_roll, parent_of, put_at_layer, staff
+from passport.testing.signing_in import give_authenticator
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +32,11 @@ def child(school):
 
 
 def date_fields(name: str, day: dt.date) -> dict[str, str]:
-    return {f"{name}-day": str(day.day), f"{name}-month": str(day.month), f"{name}-year": str(day.year)}
+    return {
+        f"{name}-day": str(day.day),
+        f"{name}-month": str(day.month),
+        f"{name}-year": str(day.year),
+    }
 
 
 def test_signed_out_visitor_is_sent_to_sign_in(client, child):
@@ -39,8 +45,13 @@ def test_signed_out_visitor_is_sent_to_sign_in(client, child):
     assert response["Location"].startswith(reverse("sign-in"))
 
 
-def test_senco_signs_in_with_email_and_password(client, senco):
-    response = client.post(reverse("sign-in"), {"email": senco.email, "password": "correct-horse-battery-staple"})
+def test_senco_signs_in_with_email_password_and_code(client, senco):
+    device = give_authenticator(senco)
+    response = client.post(
+        reverse("sign-in"), {"email": senco.email, "password": "correct-horse-battery-staple"}
+    )
+    assert response["Location"] == reverse("sign-in-code")
+    response = client.post(reverse("sign-in-code"), {"code": current_code(device)[0]})
     assert response.status_code == 302
     assert client.get(reverse("children")).status_code == 200
 
@@ -74,7 +85,11 @@ def test_senco_writes_about_me_and_it_shows_on_the_passport(client, senco, child
     client.force_login(senco)
     response = client.post(
         reverse("edit-about-me", args=[child.pk]),
-        {"liked_about_me": "I am kind and funny", "matters_to_me": "My dog, Biscuit", "how_to_support_me": "Tell me what is next"},
+        {
+            "liked_about_me": "I am kind and funny",
+            "matters_to_me": "My dog, Biscuit",
+            "how_to_support_me": "Tell me what is next",
+        },
     )
     assert response.status_code == 302
     page = client.get(reverse("passport", args=[child.pk])).content.decode()
@@ -100,7 +115,12 @@ def test_needs_form_refuses_the_same_need_twice(client, senco, child):
     client.force_login(senco)
     page = client.post(
         reverse("edit-needs", args=[child.pk]),
-        {"sen_provision": "K", "primary_need": "SLCN", "secondary_need": "SLCN", "needs_description": "x"},
+        {
+            "sen_provision": "K",
+            "primary_need": "SLCN",
+            "secondary_need": "SLCN",
+            "needs_description": "x",
+        },
     ).content.decode()
     assert "The secondary need must be different from the primary need" in page
 
@@ -119,7 +139,8 @@ def test_script_in_free_text_is_refused_and_nothing_saved(client, senco, child):
 def test_over_long_text_is_refused_with_the_limit(client, senco, child):
     client.force_login(senco)
     page = client.post(
-        reverse("add-item", args=[child.pk, "what-works"]), {"kind": "strategy", "description": "a" * 3001}
+        reverse("add-item", args=[child.pk, "what-works"]),
+        {"kind": "strategy", "description": "a" * 3001},
     ).content.decode()
     assert "What works must be 3,000 characters or fewer" in page
 
@@ -127,10 +148,16 @@ def test_over_long_text_is_refused_with_the_limit(client, senco, child):
 def test_support_item_needs_quantities_and_sensible_dates(client, senco, child):
     client.force_login(senco)
     data = {
-        "description": "Speech and language programme", "intended_outcome": "Understand who and where questions",
-        "delivered_by": "Teaching assistant", "group_size": "small_group", "minutes_per_session": "30",
-        "sessions_per_period": "2", "period": "week", "layer": "targeted",
-        **date_fields("starts_on", dt.date(2026, 9, 7)), **date_fields("ends_on", dt.date(2026, 9, 1)),
+        "description": "Speech and language programme",
+        "intended_outcome": "Understand who and where questions",
+        "delivered_by": "Teaching assistant",
+        "group_size": "small_group",
+        "minutes_per_session": "30",
+        "sessions_per_period": "2",
+        "period": "week",
+        "layer": "targeted",
+        **date_fields("starts_on", dt.date(2026, 9, 7)),
+        **date_fields("ends_on", dt.date(2026, 9, 1)),
     }
     page = client.post(reverse("add-item", args=[child.pk, "support"]), data).content.decode()
     assert "End date must be the same as or after the start date" in page
@@ -157,7 +184,10 @@ def test_teacher_reads_but_cannot_change(client, school, child):
     assert "Amara Okafor" in page
     assert reverse("edit-needs", args=[child.pk]) not in page
     assert client.get(reverse("edit-needs", args=[child.pk])).status_code == 404
-    assert client.post(reverse("edit-about-me", args=[child.pk]), {"liked_about_me": "x"}).status_code == 404
+    assert (
+        client.post(reverse("edit-about-me", args=[child.pk]), {"liked_about_me": "x"}).status_code
+        == 404
+    )
 
 
 def test_parent_reads_their_child_and_adds_to_about_me(client, senco, child):
@@ -165,7 +195,8 @@ def test_parent_reads_their_child_and_adds_to_about_me(client, senco, child):
     client.force_login(parent)
     assert "Okafor, Amara" in client.get(reverse("children")).content.decode()
     response = client.post(
-        reverse("add-contribution", args=[child.pk]), {"voice": "child", "text": "I love drawing dragons"}
+        reverse("add-contribution", args=[child.pk]),
+        {"voice": "child", "text": "I love drawing dragons"},
     )
     assert response.status_code == 302
     page = client.get(reverse("passport", args=[child.pk])).content.decode()
@@ -178,7 +209,12 @@ def test_unrelated_parent_gets_not_found(client, child, school):
     stranger = parent_of(child_on_roll(school))
     client.force_login(stranger)
     assert client.get(reverse("passport", args=[child.pk])).status_code == 404
-    assert client.post(reverse("add-contribution", args=[child.pk]), {"voice": "parent", "text": "hi"}).status_code == 404
+    assert (
+        client.post(
+            reverse("add-contribution", args=[child.pk]), {"voice": "parent", "text": "hi"}
+        ).status_code
+        == 404
+    )
     assert not child.passport.about_me_contributions.exists()
 
 
@@ -192,10 +228,15 @@ def test_parent_loses_access_when_responsibility_ends(client, child):
 def test_every_edit_is_kept_as_a_version_with_who_made_it(client, senco, child):
     client.force_login(senco)
     for text in ("First words", "Second words"):
-        client.post(reverse("edit-about-me", args=[child.pk]), {"liked_about_me": text, "matters_to_me": "", "how_to_support_me": ""})
+        client.post(
+            reverse("edit-about-me", args=[child.pk]),
+            {"liked_about_me": text, "matters_to_me": "", "how_to_support_me": ""},
+        )
     passport = Passport.objects.get(child=child)
     assert passport.version == 3
-    kept = list(passport.history.order_by("history_date").values_list("liked_about_me", "history_user"))
+    kept = list(
+        passport.history.order_by("history_date").values_list("liked_about_me", "history_user")
+    )
     assert [text for text, _ in kept][-2:] == ["First words", "Second words"]
     assert all(user == senco.pk for _, user in kept[-2:])
     page = client.get(reverse("history", args=[child.pk])).content.decode()
@@ -206,8 +247,13 @@ def test_senco_adds_a_child_with_a_valid_upn(client, senco):
     client.force_login(senco)
     response = client.post(
         reverse("add-child"),
-        {"given_name": "Leo", "family_name": "Marsh", "upn": "H801200001001",
-         **date_fields("date_of_birth", dt.date(2018, 5, 2)), **date_fields("starts_on", dt.date(2025, 9, 3))},
+        {
+            "given_name": "Leo",
+            "family_name": "Marsh",
+            "upn": "H801200001001",
+            **date_fields("date_of_birth", dt.date(2018, 5, 2)),
+            **date_fields("starts_on", dt.date(2025, 9, 3)),
+        },
     )
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
@@ -221,14 +267,24 @@ def test_senco_adds_a_child_with_a_valid_upn(client, senco):
         ({"upn": "R900400001001"}, "not an English local authority code"),
         ({"uln": "1234567890"}, "The ULN is not a valid ULN"),
         ({"nhs_number": "9434765918"}, "The NHS number is not a valid NHS number"),
-        ({**date_fields("date_of_birth", dt.date(2099, 1, 1))}, "Date of birth must be today or in the past"),
+        (
+            {**date_fields("date_of_birth", dt.date(2099, 1, 1))},
+            "Date of birth must be today or in the past",
+        ),
         ({"given_name": ""}, "Enter first name"),
     ],
 )
-def test_adding_a_child_with_bad_details_names_the_field_and_saves_nothing(client, senco, fields, message):
+def test_adding_a_child_with_bad_details_names_the_field_and_saves_nothing(
+    client, senco, fields, message
+):
     client.force_login(senco)
-    data = {"given_name": "Leo", "family_name": "Marsh", **date_fields("date_of_birth", dt.date(2018, 5, 2)),
-            **date_fields("starts_on", dt.date(2025, 9, 3)), **fields}
+    data = {
+        "given_name": "Leo",
+        "family_name": "Marsh",
+        **date_fields("date_of_birth", dt.date(2018, 5, 2)),
+        **date_fields("starts_on", dt.date(2025, 9, 3)),
+        **fields,
+    }
     page = client.post(reverse("add-child"), data).content.decode()
     assert message in page
     assert 'value="Marsh"' in page
@@ -237,8 +293,14 @@ def test_adding_a_child_with_bad_details_names_the_field_and_saves_nothing(clien
 
 def test_upn_with_unknown_la_code_is_accepted_once_confirmed(client, senco):
     client.force_login(senco)
-    data = {"given_name": "Leo", "family_name": "Marsh", "upn": "R900400001001", "upn_la_code_confirmed": "on",
-            **date_fields("date_of_birth", dt.date(2018, 5, 2)), **date_fields("starts_on", dt.date(2025, 9, 3))}
+    data = {
+        "given_name": "Leo",
+        "family_name": "Marsh",
+        "upn": "R900400001001",
+        "upn_la_code_confirmed": "on",
+        **date_fields("date_of_birth", dt.date(2018, 5, 2)),
+        **date_fields("starts_on", dt.date(2025, 9, 3)),
+    }
     assert client.post(reverse("add-child"), data).status_code == 302
 
 

@@ -22,6 +22,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('role__in', ['teacher', 'senco', 'data_protection_lead', 'setting_head']), _negated=True), ('setting__isnull', False), _connector='OR'), name='setting_roles_name_a_setting'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('role__in', ['data_protection_lead', 'senco', 'setting_head', 'teacher']), _negated=True), ('setting__isnull', False), _connector='OR'), name='setting_roles_name_a_setting'),
         ),
     ]

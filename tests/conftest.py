@@ -1,0 +1,8 @@
+"""Fixtures for the journeys and the checks across the whole service."""
+
+from __future__ import annotations
+
+from passport.testing.fixtures import (  # noqa: F401
+    fast_password_hashing,
+    force_login_passes_second_factor,
+)
