@@ -13,6 +13,12 @@ OPERATOR_TASKS = (
     ("createsuperuser", "Create the first administrator account"),
     ("runserver", "Run the development server on http://127.0.0.1:8000"),
     ("check", "Check the configuration; add --deploy before going live"),
+    (
+        "audit",
+        "audit verify checks the audit trail's hash chain; audit export-head saves its head (nightly)",
+    ),
+    ("otp_code", "Print a demo staff member's current sign-in code (refused in production)"),
+    ("retention", "List records past the retention period; --erase --confirm erases them"),
 )
 
 

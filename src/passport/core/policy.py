@@ -84,6 +84,10 @@ class Reviews(_Strict):
     interval_months_by_layer: dict[str, int]
 
 
+class Retention(_Strict):
+    sen_records_years_after_birth: int = Field(ge=25, le=100)
+
+
 class PolicyPack(_Strict):
     """One validated policy pack."""
 
@@ -94,6 +98,7 @@ class PolicyPack(_Strict):
     needs: Needs
     timescales: Timescales
     reviews: Reviews
+    retention: Retention
 
     @model_validator(mode="after")
     def _references_resolve(self) -> PolicyPack:

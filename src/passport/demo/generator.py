@@ -8,6 +8,7 @@ a history row with the user who would have made the change and when, as the serv
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import random
 import re
 from collections import Counter
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from django.contrib.auth.hashers import make_password
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -40,7 +42,7 @@ from passport.passports.models import (
     SupportItem,
 )
 from passport.passports.services import check_needs
-from passport.people.models import Membership, Role, User
+from passport.people.models import STAFF_ROLES, Membership, Role, User
 
 DEMO_PASSWORD = "demo-passport-2026"
 DEMO_EMAIL_DOMAIN = "demo.example"
@@ -1292,6 +1294,16 @@ class _Builder:
         step("Saving people")
         User.objects.bulk_create(self.users)
         Membership.objects.bulk_create(self.memberships)
+        staff_users = {id(m.user): m.user for m in self.memberships if m.role in STAFF_ROLES}
+        TOTPDevice.objects.bulk_create(
+            TOTPDevice(
+                user=user,
+                name="Demo authenticator app",
+                key=demo_authenticator_key(user.email),
+                confirmed=True,
+            )
+            for user in staff_users.values()
+        )
         self.bar.update(1)
         step("Saving children")
         Child.objects.bulk_create([plan.child for plan in self.plans])
@@ -1374,6 +1386,11 @@ _DATED_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     LayerAssignment: ("recorded_at",),
     AboutMeContribution: ("created_at",),
 }
+
+
+def demo_authenticator_key(email: str) -> str:
+    """Return the secret of a demo staff member's authenticator app, fixed by their email."""
+    return hashlib.sha256(f"support-passport-demo:{email}".encode()).hexdigest()[:40]
 
 
 def _save_with_history(model: type[models.Model], rows: list[models.Model]) -> None:

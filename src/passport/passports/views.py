@@ -10,12 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from passport.access.policies import (
     Action,
+    audit_list,
     get_child_for,
     permitted_actions,
     settings_where_user_adds_children,
@@ -26,7 +27,7 @@ from passport.children.services import ChildDetails, add_child_on_roll
 from passport.core.dates import today
 from passport.core.forms import GovukForm
 from passport.core.policy import current_pack
-from passport.passports import services
+from passport.passports import exports, services
 from passport.passports.forms import (
     ITEM_FORMS,
     AboutMeForm,
@@ -81,6 +82,7 @@ def children_list(request: HttpRequest) -> HttpResponse:
     if need in dict(pack.need_type_choices()):
         children = children.filter(passport__ranked_needs__need_type=need)
     page = Paginator(children, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_list(request.user, len(page.object_list), f"children list page {page.number}")
     return render(
         request,
         "passports/children_list.html",
@@ -193,6 +195,7 @@ def _passport_context(
         "may_contribute": Action.CONTRIBUTE in actions,
         "may_consent": Action.CONSENT in actions,
         "may_share": Action.SHARE in actions,
+        "may_export": Action.EXPORT in actions,
         "sections": decision.sections,
         "decision": decision,
         "parents": (
@@ -233,6 +236,28 @@ def essentials(request: HttpRequest, child_id: int) -> HttpResponse:
         }
     )
     return render(request, "passports/essentials.html", context)
+
+
+@login_required
+def download_record(request: HttpRequest, child_id: int, form: str) -> HttpResponse:
+    """Give the family everything held about the child, as JSON or a readable document."""
+    child = get_child_for(request.user, child_id, Action.EXPORT)
+    record = exports.subject_access_record(child)
+    if form == "json":
+        response = JsonResponse(record, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    else:
+        response = render(
+            request, "passports/subject_access.html", {"child": child, "record": record}
+        )
+    response["Content-Disposition"] = f'attachment; filename="{exports.download_name(child, form)}"'
+    return response
+
+
+@login_required
+def download_page(request: HttpRequest, child_id: int) -> HttpResponse:
+    """Explain what the download holds and offer both forms."""
+    child = get_child_for(request.user, child_id, Action.EXPORT)
+    return render(request, "passports/download.html", {"child": child})
 
 
 @login_required

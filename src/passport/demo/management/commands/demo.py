@@ -113,7 +113,8 @@ class Command(BaseCommand):
         out(
             self.style.MIGRATE_HEADING(
                 "Run `passport runserver`, open http://127.0.0.1:8000 and sign in as any of "
-                f"these. The password for all of them is {DEMO_PASSWORD}"
+                f"these. The password for all of them is {DEMO_PASSWORD}. Staff also enter "
+                "a 6-digit code: `passport otp_code <email>` prints the current one."
             )
         )
         for role, email, sees in DEMO_SIGN_INS:

@@ -1,0 +1,133 @@
+"""Every page goes through the access policy: a meta-test over the URL configuration.
+
+ROUTES declares, for every named page, the action the access policy must allow. The meta-test
+fails when a page is added without an entry; the other tests then show, for every page that
+names a child, that nobody without a relationship gets anything but 404 (GET and POST), and that
+someone whose relationship allows the action is let in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from passport.access import services as access_services
+from passport.access.policies import Action
+from passport.organisations.models import Provider
+from passport.passports.models import Strategy
+from passport.people.models import Membership, Role
+from passport.testing.factories import SettingFactory, UserFactory, child_on_roll, parent_of, staff
+
+# Pages open to anyone (they show no child).
+PUBLIC = {"sign-in", "sign-out", "sign-in-code", "set-up-authenticator", "recovery-codes"}
+# Pages for a signed-in person that show no child's record, or only children from the policy.
+SIGNED_IN = {"home", "children", "add-child", "break-glass", "data-protection"}
+# Pages that show or change one child: the action the policy must allow, and who has it.
+ROUTES: dict[str, tuple[Action, str]] = {
+    "passport": (Action.READ, "teacher"),
+    "start-passport": (Action.WRITE, "senco"),
+    "essentials": (Action.READ, "teacher"),
+    "history": (Action.READ, "senco"),
+    "edit-about-me": (Action.WRITE, "senco"),
+    "add-contribution": (Action.CONTRIBUTE, "parent"),
+    "edit-needs": (Action.WRITE, "senco"),
+    "change-layer": (Action.WRITE, "senco"),
+    "add-item": (Action.WRITE, "senco"),
+    "edit-item": (Action.WRITE, "senco"),
+    "remove-item": (Action.WRITE, "senco"),
+    "consents": (Action.CONSENT, "parent"),
+    "give-consent": (Action.CONSENT, "parent"),
+    "sharing": (Action.SHARE, "young_person"),
+    "who-has-seen": (Action.READ, "parent"),
+    "download": (Action.EXPORT, "parent"),
+    "download-json": (Action.EXPORT, "parent"),
+    "download-document": (Action.EXPORT, "young_person"),
+}
+
+
+POST_ONLY = {"start-passport"}
+
+
+def named_routes(resolver: URLResolver | None = None, prefix: str = "") -> dict[str, str]:
+    """Return every named URL outside the API (which has its own meta-test), with its pattern."""
+    resolver = resolver or get_resolver()
+    found: dict[str, str] = {}
+    for entry in resolver.url_patterns:
+        pattern = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            if pattern.startswith("api/"):
+                continue
+            found.update(named_routes(entry, pattern))
+        elif isinstance(entry, URLPattern) and entry.name:
+            found[entry.name] = pattern
+    return found
+
+
+def test_every_page_is_declared_in_the_route_table():
+    undeclared = sorted(set(named_routes()) - PUBLIC - SIGNED_IN - set(ROUTES))
+    assert not undeclared, f"Declare these pages in ROUTES (or PUBLIC/SIGNED_IN): {undeclared}"
+
+
+def test_every_child_page_names_the_child():
+    routes = named_routes()
+    for name in ROUTES:
+        assert "<int:child_id>" in routes[name], name
+
+
+@pytest.fixture
+def world(db):
+    school = SettingFactory()
+    child = child_on_roll(school, date_of_birth=dt.date(2008, 1, 1))
+    senco = staff(Role.SENCO, school)
+    strategy = Strategy.objects.create(passport=child.passport, description="Short instructions")
+    provider = Provider.objects.create(name="Avon Trust", kind="nhs_trust")
+    referral = access_services.record_referral(child, provider, "Speech and language therapy", dt.date(2025, 1, 1), senco)
+    young_person = UserFactory()
+    Membership.objects.create(user=young_person, role=Role.YOUNG_PERSON, starts_on=dt.date(2024, 1, 1))
+    child.own_account = young_person
+    child.save()
+    people = {
+        "senco": senco,
+        "teacher": staff(Role.TEACHER, school),
+        "parent": parent_of(child),
+        "young_person": young_person,
+        "unrelated_senco": staff(Role.SENCO, SettingFactory()),
+        "unrelated_parent": parent_of(child_on_roll(SettingFactory())),
+    }
+    return {"child": child, "strategy": strategy, "referral": referral, "people": people}
+
+
+def url_for(name: str, world) -> str:
+    child = world["child"].pk
+    if name in ("add-item",):
+        return reverse(name, args=[child, "what-works"])
+    if name in ("edit-item", "remove-item"):
+        return reverse(name, args=[child, "what-works", world["strategy"].pk])
+    if name == "give-consent":
+        return reverse(name, args=[child, world["referral"].pk])
+    return reverse(name, args=[child])
+
+
+@pytest.mark.parametrize("name", sorted(ROUTES))
+@pytest.mark.parametrize("stranger", ["unrelated_senco", "unrelated_parent"])
+def test_nobody_without_a_relationship_reaches_a_child_page(client, world, name, stranger):
+    client.force_login(world["people"][stranger])
+    url = url_for(name, world)
+    assert client.get(url).status_code == (405 if name in POST_ONLY else 404)
+    assert client.post(url, {"description": "changed", "kind": "strategy"}).status_code == 404
+    assert Strategy.objects.get(pk=world["strategy"].pk).description == "Short instructions"
+
+
+@pytest.mark.parametrize("name", sorted(ROUTES))
+def test_signed_out_visitor_is_asked_to_sign_in(client, world, name):
+    response = client.get(url_for(name, world))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("sign-in"))
+
+
+@pytest.mark.parametrize("name", sorted(set(ROUTES) - {"start-passport"}))
+def test_someone_the_policy_allows_is_let_in(client, world, name):
+    action, holder = ROUTES[name]
+    client.force_login(world["people"][holder])
+    assert client.get(url_for(name, world)).status_code == 200, (name, action)
