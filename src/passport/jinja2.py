@@ -10,6 +10,7 @@ from django.urls import reverse
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader, PrefixLoader
 
 from passport.core.policy import current_pack
+from passport.people.navigation import navigation_items
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -36,6 +37,7 @@ def environment(**options: Any) -> Environment:
             "static": static,
             "get_messages": get_messages,
             "policy": current_pack,
+            "navigation_items": navigation_items,
         }
     )
     env.filters["date_long"] = lambda d: f"{d:%-d %B %Y}" if d else ""

@@ -17,13 +17,14 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from django.contrib.auth.hashers import make_password
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from tqdm import tqdm
 
 from passport.access import services as access_services
+from passport.access.policies import Action, get_child_for
 from passport.children.models import Child, Enrolment, ParentalResponsibility
 from passport.core.dates import add_months, add_years, national_curriculum_year, today
 from passport.core.identifiers import make_upn
@@ -193,6 +194,7 @@ GROUP_NAME = "Frome Valley Inclusion Partnership"
 GROUP_MEMBERS = ("nursery", "primary", "other_primary", "primary_4", "primary_5", "secondary")
 NHS_TRUST = "Avon Vale Children's Community Health NHS Trust"
 CASEWORKER_EMAIL = "caseworker@la.demo.example"
+TEACHER_EMAIL = "teacher@primary.demo.example"
 CASELOAD_SIZE = 15
 REFERRALS = 10
 CONSENTED_SECTIONS = ["about_me", "needs", "what_works", "support", "outcomes", "reviews"]
@@ -211,7 +213,7 @@ class StaffSpec:
 
 
 STAFF: tuple[StaffSpec, ...] = (
-    StaffSpec(Role.TEACHER, "teacher@primary.demo.example", "Tom Fletcher", setting="primary"),
+    StaffSpec(Role.TEACHER, TEACHER_EMAIL, "Tom Fletcher", setting="primary"),
     StaffSpec(Role.SETTING_HEAD, "head@primary.demo.example", "Helen Okafor", setting="primary"),
     StaffSpec(
         Role.DATA_PROTECTION_LEAD,
@@ -1379,6 +1381,12 @@ class _Builder:
                 )
 
 
+    def open_passports_as_staff(self) -> None:
+        """Have Leo's SENCO and teacher open his passport, so "who has seen" has something to say."""
+        for email in (f"senco@{self.leo.setting.mail}.{DEMO_EMAIL_DOMAIN}", TEACHER_EMAIL):
+            get_child_for(User.objects.get(email=email), self.leo.child.pk, Action.READ)
+
+
 # Fields stamped on insert (auto_now, auto_now_add) that should say when the change was made.
 _DATED_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     Passport: ("created_at", "updated_at"),
@@ -1504,6 +1512,7 @@ def build_demo(
             bar.update(1)
         builder.write()
         builder.link_professionals()
+        builder.open_passports_as_staff()
     return summarise()
 
 

@@ -1,0 +1,26 @@
+"""The service navigation a signed-in person sees, from the roles they hold today."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from passport.access.policies import may_use_emergency_access
+from passport.core.dates import today
+from passport.people.models import Role
+
+
+def navigation_items(request: HttpRequest) -> list[dict[str, object]]:
+    """Return GOV.UK service navigation items for the signed-in person."""
+    user = request.user
+    if not user.is_authenticated or getattr(request, "second_factor_pending", False):
+        return []
+    roles = set(user.live_memberships(today()).values_list("role", flat=True))
+    items = [("Children", reverse("children"))]
+    if Role.DATA_PROTECTION_LEAD in roles:
+        items.append(("Data protection", reverse("data-protection")))
+    if may_use_emergency_access(user):
+        items.append(("Emergency access", reverse("break-glass")))
+    return [
+        {"href": href, "text": text, "active": request.path.startswith(href)} for text, href in items
+    ]
