@@ -164,10 +164,11 @@ class GovukForm(forms.Form):
             return "date"
         if isinstance(widget, forms.Textarea):
             return "textarea"
-        if isinstance(widget, forms.RadioSelect):
-            return "radios"
+        # CheckboxSelectMultiple is a subclass of RadioSelect: ask about it first.
         if isinstance(widget, forms.CheckboxSelectMultiple):
             return "checkboxes"
+        if isinstance(widget, forms.RadioSelect):
+            return "radios"
         if isinstance(widget, forms.Select):
             return "select"
         if isinstance(widget, forms.PasswordInput):

@@ -316,3 +316,15 @@ def test_essentials_shows_how_to_support_and_support_today(client, senco, child)
     client.force_login(senco)
     page = client.get(reverse("essentials", args=[child.pk])).content.decode()
     assert "Give me a quiet space when it gets loud" in page
+
+
+def test_broad_areas_are_checkboxes_so_several_can_be_chosen(client, senco, child):
+    client.force_login(senco)
+    page = client.get(reverse("edit-needs", args=[child.pk])).content.decode()
+    assert 'type="checkbox" value="CI"' in page.replace('name="broad_areas" ', "")
+    client.post(
+        reverse("edit-needs", args=[child.pk]),
+        {"sen_provision": "K", "primary_need": "SLCN", "broad_areas": ["CI", "SEMH"], "needs_description": "x"},
+    )
+    child.passport.refresh_from_db()
+    assert child.passport.broad_areas == ["CI", "SEMH"]
