@@ -24,7 +24,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def person(email: str, name: str, role: Role, **where) -> tuple:
     user = UserFactory(username=email, email=email, full_name=name)
     Membership.objects.create(user=user, role=role, starts_on=dt.date(2015, 9, 1), **where)
-    device = give_authenticator(user) if role not in (Role.PARENT_CARER, Role.YOUNG_PERSON) else None
+    device = (
+        give_authenticator(user) if role not in (Role.PARENT_CARER, Role.YOUNG_PERSON) else None
+    )
     return user, device
 
 
@@ -32,20 +34,34 @@ def person(email: str, name: str, role: Role, **where) -> tuple:
 def world(transactional_db):
     school = SettingFactory(name="Oakfield Primary")
     senco, senco_device = person("senco@oakfield.example", "Sian Patel", Role.SENCO, setting=school)
-    teacher, teacher_device = person("teacher@elsewhere.example", "Tom Reed", Role.TEACHER, setting=SettingFactory())
-    dpl, dpl_device = person("dpl@oakfield.example", "Dee Lane", Role.DATA_PROTECTION_LEAD, setting=school)
+    teacher, teacher_device = person(
+        "teacher@elsewhere.example", "Tom Reed", Role.TEACHER, setting=SettingFactory()
+    )
+    dpl, dpl_device = person(
+        "dpl@oakfield.example", "Dee Lane", Role.DATA_PROTECTION_LEAD, setting=school
+    )
     parent, _ = person("ngozi@family.example", "Ngozi Okafor", Role.PARENT_CARER)
-    child = ChildFactory(given_name="Amara", family_name="Okafor", date_of_birth=dt.date(2017, 3, 14))
+    child = ChildFactory(
+        given_name="Amara", family_name="Okafor", date_of_birth=dt.date(2017, 3, 14)
+    )
     Enrolment.objects.create(child=child, setting=school, starts_on=dt.date(2021, 9, 1))
-    ParentalResponsibility.objects.create(child=child, person=parent, relationship="Mother", starts_on=child.date_of_birth)
+    ParentalResponsibility.objects.create(
+        child=child, person=parent, relationship="Mother", starts_on=child.date_of_birth
+    )
     from passport.passports.models import Passport
 
     Passport.objects.create(child=child)
     trust = Provider.objects.create(name="Avon Vale NHS Trust", kind="nhs_trust")
-    access_services.record_referral(child, trust, "Speech and language therapy", dt.date(2026, 1, 5), senco)
+    access_services.record_referral(
+        child, trust, "Speech and language therapy", dt.date(2026, 1, 5), senco
+    )
     return {
-        "child": child, "senco": (senco, senco_device), "teacher": (teacher, teacher_device),
-        "dpl": (dpl, dpl_device), "parent": parent, "trust": trust,
+        "child": child,
+        "senco": (senco, senco_device),
+        "teacher": (teacher, teacher_device),
+        "dpl": (dpl, dpl_device),
+        "parent": parent,
+        "trust": trust,
     }
 
 
@@ -55,7 +71,9 @@ def sign_in(page: Page, base: str, email: str, device: TOTPDevice | None = None)
     page.get_by_label("Password").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     if device is not None:
-        page.get_by_label("Enter the code from your authenticator app").fill(current_code(device)[0])
+        page.get_by_label("Enter the code from your authenticator app").fill(
+            current_code(device)[0]
+        )
         page.get_by_role("button", name="Continue").click()
 
 
@@ -119,7 +137,10 @@ def test_staff_views_show_up_for_the_family_and_emergency_access_for_the_data_pr
     page.get_by_role("button", name="Save consent").focus()
     page.keyboard.press("Enter")
     expect(page.get_by_role("cell", name="My needs, Support in place")).to_be_visible()
-    assert Consent.objects.get(child=child, withdrawn_at__isnull=True).sections == ["needs", "support"]
+    assert Consent.objects.get(child=child, withdrawn_at__isnull=True).sections == [
+        "needs",
+        "support",
+    ]
 
     page.goto(f"{base}/children/{child.pk}/download/")
     assert_no_axe_violations(page)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -15,11 +15,12 @@ from passport.access.models import Consent, ParentalAccessChoice, Referral
 from passport.access.policies import Action, get_child_for, may_use_emergency_access
 from passport.children.models import ParentalResponsibility
 from passport.core.dates import today
+from passport.core.http import AuthenticatedRequest
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def break_glass(request: HttpRequest) -> HttpResponse:
+def break_glass(request: AuthenticatedRequest) -> HttpResponse:
     """Let staff with no relationship open a record in an emergency, giving a reason."""
     if not may_use_emergency_access(request.user):
         raise Http404("Emergency access is for staff")
@@ -40,7 +41,7 @@ def break_glass(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def consents(request: HttpRequest, child_id: int) -> HttpResponse:
+def consents(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
     """Show the professionals working with the child, and the family's consent for each."""
     child = get_child_for(request.user, child_id, Action.CONSENT)
     referrals = Referral.objects.live_on(today()).filter(child=child).select_related("provider")
@@ -63,7 +64,7 @@ def consents(request: HttpRequest, child_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def give_consent(request: HttpRequest, child_id: int, referral_id: int) -> HttpResponse:
+def give_consent(request: AuthenticatedRequest, child_id: int, referral_id: int) -> HttpResponse:
     """Ask which sections a provider's professionals may see."""
     child = get_child_for(request.user, child_id, Action.CONSENT)
     referral = get_object_or_404(
@@ -101,7 +102,7 @@ def give_consent(request: HttpRequest, child_id: int, referral_id: int) -> HttpR
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def sharing(request: HttpRequest, child_id: int) -> HttpResponse:
+def sharing(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
     """Let a young person past compulsory school age decide whether each parent keeps access."""
     child = get_child_for(request.user, child_id, Action.SHARE)
     responsibilities = list(

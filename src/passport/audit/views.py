@@ -9,7 +9,7 @@ from typing import Any, cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -17,6 +17,7 @@ from passport.access.policies import Action, Relationship, get_child_for
 from passport.audit import services
 from passport.audit.models import AuditAction, AuditEvent
 from passport.core.dates import today
+from passport.core.http import AuthenticatedRequest
 from passport.people.models import Role, User
 
 PAGE_SIZE = 50
@@ -125,7 +126,7 @@ def _family_line(group: dict[str, Any], event: AuditEvent, child_name: str) -> L
 
 
 @login_required
-def who_has_seen(request: HttpRequest, child_id: int) -> HttpResponse:
+def who_has_seen(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
     """Show a parent or young person everyone who opened or changed the passport."""
     user = cast(User, request.user)
     child = get_child_for(user, child_id, Action.READ)
@@ -160,7 +161,7 @@ def _lead_line(event: AuditEvent) -> Line:
 
 
 @login_required
-def data_protection(request: HttpRequest) -> HttpResponse:
+def data_protection(request: AuthenticatedRequest) -> HttpResponse:
     """Show a data protection lead the emergency access and refused attempts at their settings."""
     memberships = (
         cast(User, request.user)

@@ -1380,7 +1380,6 @@ class _Builder:
                     plan.child, therapist_provider, CONSENTED_SECTIONS, plan.parents[0][0]
                 )
 
-
     def open_passports_as_staff(self) -> None:
         """Have Leo's SENCO and teacher open his passport, so "who has seen" has something to say."""
         for email in (f"senco@{self.leo.setting.mail}.{DEMO_EMAIL_DOMAIN}", TEACHER_EMAIL):

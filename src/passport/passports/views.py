@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -26,6 +26,7 @@ from passport.children.models import Child, Enrolment, ParentalResponsibility
 from passport.children.services import ChildDetails, add_child_on_roll
 from passport.core.dates import today
 from passport.core.forms import GovukForm
+from passport.core.http import AuthenticatedRequest
 from passport.core.policy import current_pack
 from passport.passports import exports, services
 from passport.passports.forms import (
@@ -51,13 +52,13 @@ SECTION_TITLES = {
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedRequest) -> HttpResponse:
     """Send everyone to the list of the children they work with or care for."""
     return redirect("children")
 
 
 @login_required
-def children_list(request: HttpRequest) -> HttpResponse:
+def children_list(request: AuthenticatedRequest) -> HttpResponse:
     """List the children the user may see, with search and filters."""
     pack = current_pack()
     query = request.GET.get("q", "").strip()[:100]
@@ -101,7 +102,7 @@ def children_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def add_child(request: HttpRequest) -> HttpResponse:
+def add_child(request: AuthenticatedRequest) -> HttpResponse:
     """Put a new child on roll at the user's setting and open their passport."""
     setting_choices = settings_where_user_adds_children(request.user)
     if not setting_choices.exists():
@@ -132,7 +133,9 @@ def add_child(request: HttpRequest) -> HttpResponse:
     return render(request, "passports/add_child.html", {"form": form})
 
 
-def _passport_for(request: HttpRequest, child_id: int, action: Action) -> tuple[Child, Passport]:
+def _passport_for(
+    request: AuthenticatedRequest, child_id: int, action: Action
+) -> tuple[Child, Passport]:
     child = get_child_for(request.user, child_id, action)
     passport = Passport.objects.filter(child=child).first()
     if passport is None:
@@ -142,7 +145,7 @@ def _passport_for(request: HttpRequest, child_id: int, action: Action) -> tuple[
 
 @login_required
 @require_POST
-def start_passport(request: HttpRequest, child_id: int) -> HttpResponse:
+def start_passport(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
     """Open a passport for a child on roll who does not have one."""
     child = get_child_for(request.user, child_id, Action.WRITE)
     services.start_passport(child, request.user)
@@ -150,7 +153,7 @@ def start_passport(request: HttpRequest, child_id: int) -> HttpResponse:
 
 
 @login_required
-def passport_page(request: HttpRequest, child_id: int) -> HttpResponse:
+def passport_page(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
     """Show the whole passport, with change links for those who may change it."""
     child = get_child_for(request.user, child_id, Action.READ)
     passport = (
@@ -175,7 +178,7 @@ def passport_page(request: HttpRequest, child_id: int) -> HttpResponse:
 
 
 def _passport_context(
-    request: HttpRequest, child: Child, passport: Passport | None
+    request: AuthenticatedRequest, child: Child, passport: Passport | None
 ) -> dict[str, Any]:
     pack = current_pack()
     layers = list(passport.layer_assignments.all()) if passport else []
@@ -210,7 +213,7 @@ def _passport_context(
 
 
 @login_required
-def essentials(request: HttpRequest, child_id: int) -> HttpResponse:
+def essentials(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
     """The one page a new teacher reads on day one."""
     child, passport = _passport_for(request, child_id, Action.READ)
     on = today()
@@ -239,7 +242,7 @@ def essentials(request: HttpRequest, child_id: int) -> HttpResponse:
 
 
 @login_required
-def download_record(request: HttpRequest, child_id: int, form: str) -> HttpResponse:
+def download_record(request: AuthenticatedRequest, child_id: int, form: str) -> HttpResponse:
     """Give the family everything held about the child, as JSON or a readable document."""
     child = get_child_for(request.user, child_id, Action.EXPORT)
     record = exports.subject_access_record(child)
@@ -254,14 +257,14 @@ def download_record(request: HttpRequest, child_id: int, form: str) -> HttpRespo
 
 
 @login_required
-def download_page(request: HttpRequest, child_id: int) -> HttpResponse:
+def download_page(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
     """Explain what the download holds and offer both forms."""
     child = get_child_for(request.user, child_id, Action.EXPORT)
     return render(request, "passports/download.html", {"child": child})
 
 
 @login_required
-def history(request: HttpRequest, child_id: int) -> HttpResponse:
+def history(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
     """Show every version of the passport: what changed, who changed it and when."""
     child, passport = _passport_for(request, child_id, Action.READ)
     if not child.access_decision.shows("history"):  # type: ignore[attr-defined]
@@ -273,13 +276,13 @@ def history(request: HttpRequest, child_id: int) -> HttpResponse:
     )
 
 
-def _form_page(request: HttpRequest, template: str, **context: Any) -> HttpResponse:
+def _form_page(request: AuthenticatedRequest, template: str, **context: Any) -> HttpResponse:
     return render(request, template, context)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def edit_about_me(request: HttpRequest, child_id: int) -> HttpResponse:
+def edit_about_me(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
     child, passport = _passport_for(request, child_id, Action.WRITE)
     initial = {
         f: getattr(passport, f) for f in ("liked_about_me", "matters_to_me", "how_to_support_me")
@@ -298,7 +301,7 @@ def edit_about_me(request: HttpRequest, child_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def add_contribution(request: HttpRequest, child_id: int) -> HttpResponse:
+def add_contribution(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
     child, passport = _passport_for(request, child_id, Action.CONTRIBUTE)
     form = ContributionForm(request.POST or None)
     if (
@@ -317,7 +320,7 @@ def add_contribution(request: HttpRequest, child_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def edit_needs(request: HttpRequest, child_id: int) -> HttpResponse:
+def edit_needs(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
     child, passport = _passport_for(request, child_id, Action.WRITE)
     ranked = [need.need_type for need in passport.ranked_needs.all()]
     initial = {
@@ -350,7 +353,7 @@ def edit_needs(request: HttpRequest, child_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def change_layer(request: HttpRequest, child_id: int) -> HttpResponse:
+def change_layer(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
     child, passport = _passport_for(request, child_id, Action.WRITE)
     current = passport.current_layer()
     form = LayerForm(request.POST or None, initial={"starts_on": today()})
@@ -368,7 +371,7 @@ def change_layer(request: HttpRequest, child_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit_item(
-    request: HttpRequest, child_id: int, section: str, item_id: int | None = None
+    request: AuthenticatedRequest, child_id: int, section: str, item_id: int | None = None
 ) -> HttpResponse:
     """Add or change an item in What works, Support in place, Outcomes or Reviews."""
     if section not in services.ITEM_SECTIONS:
@@ -398,7 +401,9 @@ def edit_item(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def remove_item(request: HttpRequest, child_id: int, section: str, item_id: int) -> HttpResponse:
+def remove_item(
+    request: AuthenticatedRequest, child_id: int, section: str, item_id: int
+) -> HttpResponse:
     """Ask, then remove an item from a list section (the history keeps it)."""
     if section not in services.ITEM_SECTIONS:
         raise Http404("No such section")
@@ -435,6 +440,6 @@ def _applied(form: GovukForm, change: Any, rename: dict[str, str] | None = None)
     return True
 
 
-def _saved(request: HttpRequest, child: Child, what: str) -> HttpResponse:
+def _saved(request: AuthenticatedRequest, child: Child, what: str) -> HttpResponse:
     messages.success(request, f"{what} saved")
     return redirect("passport", child.pk)

@@ -21,7 +21,12 @@ class SignInForm(GovukForm):
             "invalid": "Enter an email address in the correct format, like name@example.com",
         },
     )
-    password = forms.CharField(strip=False, max_length=200, widget=forms.PasswordInput, error_messages={"required": "Enter your password"})
+    password = forms.CharField(
+        strip=False,
+        max_length=200,
+        widget=forms.PasswordInput,
+        error_messages={"required": "Enter your password"},
+    )
 
     def __init__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
         self.request = request

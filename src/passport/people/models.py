@@ -44,7 +44,9 @@ class User(AbstractUser):
 
     def live_memberships(self, on: dt.date) -> models.QuerySet[Membership]:
         """Return the memberships that are in force on a date."""
-        return self.memberships.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on), starts_on__lte=on)
+        return self.memberships.filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=on), starts_on__lte=on
+        )
 
 
 class Membership(models.Model):
@@ -52,11 +54,15 @@ class Membership(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=30, choices=Role.choices)
-    setting = models.ForeignKey(Setting, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships")
+    setting = models.ForeignKey(
+        Setting, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships"
+    )
     local_authority = models.ForeignKey(
         LocalAuthority, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships"
     )
-    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships")
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships"
+    )
     school_group = models.ForeignKey(
         SchoolGroup, on_delete=models.PROTECT, null=True, blank=True, related_name="memberships"
     )
@@ -71,7 +77,8 @@ class Membership(models.Model):
                 name="membership_ends_after_start",
             ),
             models.CheckConstraint(
-                condition=~Q(role__in=sorted(r.value for r in SETTING_ROLES)) | Q(setting__isnull=False),
+                condition=~Q(role__in=sorted(r.value for r in SETTING_ROLES))
+                | Q(setting__isnull=False),
                 name="setting_roles_name_a_setting",
             ),
             models.CheckConstraint(

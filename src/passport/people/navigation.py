@@ -22,5 +22,6 @@ def navigation_items(request: HttpRequest) -> list[dict[str, object]]:
     if may_use_emergency_access(user):
         items.append(("Emergency access", reverse("break-glass")))
     return [
-        {"href": href, "text": text, "active": request.path.startswith(href)} for text, href in items
+        {"href": href, "text": text, "active": request.path.startswith(href)}
+        for text, href in items
     ]

@@ -324,7 +324,12 @@ def test_broad_areas_are_checkboxes_so_several_can_be_chosen(client, senco, chil
     assert 'type="checkbox" value="CI"' in page.replace('name="broad_areas" ', "")
     client.post(
         reverse("edit-needs", args=[child.pk]),
-        {"sen_provision": "K", "primary_need": "SLCN", "broad_areas": ["CI", "SEMH"], "needs_description": "x"},
+        {
+            "sen_provision": "K",
+            "primary_need": "SLCN",
+            "broad_areas": ["CI", "SEMH"],
+            "needs_description": "x",
+        },
     )
     child.passport.refresh_from_db()
     assert child.passport.broad_areas == ["CI", "SEMH"]
