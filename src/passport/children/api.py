@@ -158,6 +158,12 @@ class ChildOut(Schema):
         return obj.year_group()
 
     @staticmethod
+    def resolve_nhs_number(obj: Child) -> str | None:
+        # Health detail: only for readers whose access includes the health section.
+        decision = getattr(obj, "access_decision", None)
+        return obj.nhs_number if decision is None or decision.shows("health") else None
+
+    @staticmethod
     def resolve_enrolments(obj: Child) -> list[Enrolment]:
         return list(obj.enrolments.select_related("setting").order_by("-starts_on", "-pk"))
 

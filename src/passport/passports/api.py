@@ -57,12 +57,26 @@ ExpectedVersion = QueryEx[
 ]
 
 
-def _passport_for(request: HttpRequest, child_id: int, action: Action) -> Passport:
-    """Return the child's passport if the user may take the action, else 404."""
+# The access rules' section names, by the name used in URLs.
+SECTION_NAMES = {
+    "what-works": "what_works",
+    "support": "support",
+    "outcomes": "outcomes",
+    "reviews": "reviews",
+}
+
+
+def _passport_for(
+    request: HttpRequest, child_id: int, action: Action, section: str | None = None
+) -> Passport:
+    """Return the child's passport if the user may take the action (on the section), else 404."""
     child = get_child_for(signed_in(request), child_id, action)
+    if section is not None and not child.access_decision.shows(section):  # type: ignore[attr-defined]
+        raise Http404("No child with that id is visible to you")
     passport = Passport.objects.filter(child=child).select_related("updated_by").first()
     if passport is None:
         raise Http404("No passport has been started for this child")
+    passport.child = child  # keeps the access decision, so responses show only allowed sections
     return passport
 
 
@@ -101,7 +115,7 @@ def get_passport(request: HttpRequest, child_id: RowId, response: HttpResponse) 
     summary="Read About me",
 )
 def get_about_me(request: HttpRequest, child_id: RowId, response: HttpResponse) -> Passport:
-    passport = _passport_for(request, child_id, Action.READ)
+    passport = _passport_for(request, child_id, Action.READ, "about_me")
     _tagged(response, passport)
     return passport
 
@@ -155,7 +169,7 @@ def add_about_me_contribution(
     "/{child_id}/passport/needs", response={200: NeedsOut, **ERRORS_READ}, summary="Read My needs"
 )
 def get_needs(request: HttpRequest, child_id: RowId, response: HttpResponse) -> Passport:
-    passport = _passport_for(request, child_id, Action.READ)
+    passport = _passport_for(request, child_id, Action.READ, "needs")
     _tagged(response, passport)
     return passport
 
@@ -192,7 +206,7 @@ def set_needs(
 )
 def get_layer(request: HttpRequest, child_id: RowId, response: HttpResponse) -> Passport:
     """Return the layer in force and every earlier one."""
-    passport = _passport_for(request, child_id, Action.READ)
+    passport = _passport_for(request, child_id, Action.READ, "layer")
     _tagged(response, passport)
     return passport
 
@@ -249,7 +263,7 @@ def _add_section_operations(section: str) -> None:
     def get_item(
         request: HttpRequest, child_id: RowId, item_id: RowId, response: HttpResponse
     ) -> Any:
-        passport = _passport_for(request, child_id, Action.READ)
+        passport = _passport_for(request, child_id, Action.READ, SECTION_NAMES[section])
         _tagged(response, passport)
         return _item_in(passport, section, item_id)
 

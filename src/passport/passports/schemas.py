@@ -287,49 +287,69 @@ class ReviewOut(Schema):
 # The whole passport
 
 
+def _shows(passport: Passport, section: str) -> bool:
+    """Return whether the reader's access decision includes the section."""
+    decision = getattr(passport.child, "access_decision", None)
+    return decision is None or decision.shows(section)
+
+
 class PassportOut(Schema):
     child_id: int
     version: int
     updated_at: dt.datetime
     updated_by: str | None
-    about_me: AboutMeOut
-    needs: NeedsOut
-    layer: LayerOut
-    what_works: list[StrategyOut]
-    support: list[SupportItemOut]
-    outcomes: list[OutcomeOut]
-    reviews: list[ReviewOut]
+    about_me: AboutMeOut | None = Field(description="Null when your access does not include it")
+    needs: NeedsOut | None = Field(description="Null when your access does not include it")
+    layer: LayerOut | None = Field(description="Null when your access does not include it")
+    what_works: list[StrategyOut] | None
+    support: list[SupportItemOut] | None
+    outcomes: list[OutcomeOut] | None
+    reviews: list[ReviewOut] | None
 
     @staticmethod
     def resolve_updated_by(obj: Passport) -> str | None:
         return str(obj.updated_by) if obj.updated_by else None
 
     @staticmethod
-    def resolve_about_me(obj: Passport) -> Passport:
+    def resolve_about_me(obj: Passport) -> Passport | None:
+        if not _shows(obj, "about_me"):
+            return None
         return obj
 
     @staticmethod
-    def resolve_needs(obj: Passport) -> Passport:
+    def resolve_needs(obj: Passport) -> Passport | None:
+        if not _shows(obj, "needs"):
+            return None
         return obj
 
     @staticmethod
-    def resolve_layer(obj: Passport) -> Passport:
+    def resolve_layer(obj: Passport) -> Passport | None:
+        if not _shows(obj, "layer"):
+            return None
         return obj
 
     @staticmethod
-    def resolve_what_works(obj: Passport) -> list[Strategy]:
+    def resolve_what_works(obj: Passport) -> list[Strategy] | None:
+        if not _shows(obj, "what_works"):
+            return None
         return list(obj.strategies.all())
 
     @staticmethod
-    def resolve_support(obj: Passport) -> list[SupportItem]:
+    def resolve_support(obj: Passport) -> list[SupportItem] | None:
+        if not _shows(obj, "support"):
+            return None
         return list(obj.support_items.select_related("provider"))
 
     @staticmethod
-    def resolve_outcomes(obj: Passport) -> list[Outcome]:
+    def resolve_outcomes(obj: Passport) -> list[Outcome] | None:
+        if not _shows(obj, "outcomes"):
+            return None
         return list(obj.outcomes.all())
 
     @staticmethod
-    def resolve_reviews(obj: Passport) -> list[Review]:
+    def resolve_reviews(obj: Passport) -> list[Review] | None:
+        if not _shows(obj, "reviews"):
+            return None
         return list(obj.reviews.all())
 
 
