@@ -23,7 +23,16 @@ from passport.testing.factories import SettingFactory, UserFactory, child_on_rol
 # Pages open to anyone (they show no child).
 PUBLIC = {"sign-in", "sign-out", "sign-in-code", "set-up-authenticator", "recovery-codes"}
 # Pages for a signed-in person that show no child's record, or only children from the policy.
-SIGNED_IN = {"home", "children", "add-child", "break-glass", "data-protection"}
+SIGNED_IN = {
+    "home",
+    "children",
+    "add-child",
+    "break-glass",
+    "data-protection",
+    "new-arrivals",
+    "overdue-confirmations",
+    "phase-transfers",
+}
 # Pages that show or change one child: the action the policy must allow, and who has it.
 ROUTES: dict[str, tuple[Action, str]] = {
     "passport": (Action.READ, "teacher"),
@@ -44,6 +53,9 @@ ROUTES: dict[str, tuple[Action, str]] = {
     "download": (Action.EXPORT, "parent"),
     "download-json": (Action.EXPORT, "parent"),
     "download-document": (Action.EXPORT, "young_person"),
+    "record-move": (Action.WRITE, "senco"),
+    "confirm-support": (Action.WRITE, "senco"),
+    "transfer-plan": (Action.WRITE, "senco"),
 }
 
 
@@ -83,9 +95,13 @@ def world(db):
     senco = staff(Role.SENCO, school)
     strategy = Strategy.objects.create(passport=child.passport, description="Short instructions")
     provider = Provider.objects.create(name="Avon Trust", kind="nhs_trust")
-    referral = access_services.record_referral(child, provider, "Speech and language therapy", dt.date(2025, 1, 1), senco)
+    referral = access_services.record_referral(
+        child, provider, "Speech and language therapy", dt.date(2025, 1, 1), senco
+    )
     young_person = UserFactory()
-    Membership.objects.create(user=young_person, role=Role.YOUNG_PERSON, starts_on=dt.date(2024, 1, 1))
+    Membership.objects.create(
+        user=young_person, role=Role.YOUNG_PERSON, starts_on=dt.date(2024, 1, 1)
+    )
     child.own_account = young_person
     child.save()
     people = {

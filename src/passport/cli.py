@@ -17,6 +17,9 @@ OPERATOR_TASKS = (
         "audit",
         "audit verify checks the audit trail's hash chain; audit export-head saves its head (nightly)",
     ),
+    ("september_wave", "Admit every child in a CSV (upn,urn,start_date) to their new setting"),
+    ("ctf", "ctf import FILE / ctf export --urn URN: Common Transfer Files in and out"),
+    ("db_worker", "Run queued background tasks (notifications); keep it running in production"),
     ("otp_code", "Print a demo staff member's current sign-in code (refused in production)"),
     ("retention", "List records past the retention period; --erase --confirm erases them"),
 )

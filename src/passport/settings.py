@@ -18,7 +18,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent.parent
 VAR_DIR = Path(os.environ.get("PASSPORT_VAR_DIR", PROJECT_DIR / "var"))
 
-DEVELOPMENT_SECRET_KEY = "development-only-secret-key-never-use-in-production"  # noqa: S105
+DEVELOPMENT_SECRET_KEY = "development-only-secret-key-never-use-in-production"
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -56,9 +56,13 @@ if PRODUCTION:
             "characters. Set SECRET_KEY to a long random value."
         )
     if not os.environ.get("DATABASE_URL"):
-        raise ImproperlyConfigured("Refusing to start: set DATABASE_URL to the PostgreSQL database.")
+        raise ImproperlyConfigured(
+            "Refusing to start: set DATABASE_URL to the PostgreSQL database."
+        )
 
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"]
+)
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -72,6 +76,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "passport.core",
     "passport.organisations",
     "passport.people",
@@ -79,6 +85,7 @@ INSTALLED_APPS = [
     "passport.access",
     "passport.audit",
     "passport.passports",
+    "passport.transitions",
     "passport.demo",
 ]
 
@@ -142,8 +149,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -202,8 +211,22 @@ STORAGES = {
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Support Passport <no-reply@localhost>")
+# The address people reach the service at, for links in emails.
+PASSPORT_BASE_URL = os.environ.get("PASSPORT_BASE_URL", "http://localhost:8000")
 
-POLICY_PACK = Path(os.environ.get("PASSPORT_POLICY_PACK", PROJECT_DIR / "policy" / "england-2026.toml"))
+# Background tasks (notifications): queued in the database and run by `passport db_worker`.
+# Tests and a single-process demo may run them at once with
+# PASSPORT_TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("PASSPORT_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+POLICY_PACK = Path(
+    os.environ.get("PASSPORT_POLICY_PACK", PROJECT_DIR / "policy" / "england-2026.toml")
+)
 
 # Where `passport audit export-head` writes the audit chain head each day. In production, a folder
 # outside the database server, ideally on write-once storage (docs/audit.md).

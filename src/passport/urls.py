@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("passport.access.urls")),
     path("", include("passport.passports.urls")),
     path("", include("passport.audit.urls")),
+    path("", include("passport.transitions.urls")),
 ]
 
 handler404 = "passport.core.views.not_found"

@@ -12,6 +12,8 @@ from passport.api.auth import session_auth
 from passport.api.problems import PROBLEM_CONTENT_TYPE, install_problem_handlers
 from passport.children.api import router as children_router
 from passport.passports.api import router as passports_router
+from passport.transitions.api import router as transitions_router
+from passport.transitions.ctf.api import router as ctf_router
 
 DESCRIPTION = """\
 Read and change children's support passports.
@@ -56,3 +58,5 @@ api = PassportAPI(
 install_problem_handlers(api)
 api.add_router("/children", children_router)
 api.add_router("/children", passports_router)
+api.add_router("/ctf", ctf_router)
+api.add_router("", transitions_router)

@@ -7,6 +7,7 @@ the service runs on.
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 from functools import cache
 from pathlib import Path
@@ -88,6 +89,41 @@ class Retention(_Strict):
     sen_records_years_after_birth: int = Field(ge=25, le=100)
 
 
+class LocalTermDates(_Strict):
+    """A local authority's own term dates for one school year, replacing the English defaults."""
+
+    la: str = Field(pattern=r"^\d{3}$")
+    school_year_starts: int = Field(ge=2000, le=2100)
+    terms: list[tuple[dt.date, dt.date]] = Field(min_length=1, max_length=6)
+
+    @model_validator(mode="after")
+    def _terms_in_order(self) -> LocalTermDates:
+        previous_end: dt.date | None = None
+        for first, last in self.terms:
+            if last < first:
+                raise ValueError(f"term {first} to {last} ends before it starts")
+            if previous_end is not None and first <= previous_end:
+                raise ValueError(f"term starting {first} overlaps the term before it")
+            previous_end = last
+        return self
+
+
+class Transitions(_Strict):
+    """Moves between settings: how soon support must be confirmed, and local term dates."""
+
+    support_confirmation_school_days: int = Field(default=5, gt=0, le=60)
+    new_arrivals_weeks: int = Field(default=6, gt=0, le=52)
+    la_term_dates: list[LocalTermDates] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_calendar_per_la_year(self) -> Transitions:
+        keys = [(t.la, t.school_year_starts) for t in self.la_term_dates]
+        for key in keys:
+            if keys.count(key) > 1:
+                raise ValueError(f"term dates for LA {key[0]} in {key[1]} are given twice")
+        return self
+
+
 class PolicyPack(_Strict):
     """One validated policy pack."""
 
@@ -99,6 +135,7 @@ class PolicyPack(_Strict):
     timescales: Timescales
     reviews: Reviews
     retention: Retention
+    transitions: Transitions = Field(default_factory=Transitions)
 
     @model_validator(mode="after")
     def _references_resolve(self) -> PolicyPack:

@@ -17,6 +17,11 @@ def navigation_items(request: HttpRequest) -> list[dict[str, object]]:
         return []
     roles = set(user.live_memberships(today()).values_list("role", flat=True))
     items = [("Children", reverse("children"))]
+    if roles & {Role.SENCO, Role.SETTING_HEAD}:
+        items.append(("New arrivals", reverse("new-arrivals")))
+        items.append(("Phase transfers", reverse("phase-transfers")))
+    if Role.LA_CASEWORKER in roles:
+        items.append(("Overdue confirmations", reverse("overdue-confirmations")))
     if Role.DATA_PROTECTION_LEAD in roles:
         items.append(("Data protection", reverse("data-protection")))
     if may_use_emergency_access(user):

@@ -68,6 +68,10 @@ VALID_BODIES: dict[str, dict[str, Any]] = {
         "next_review_on": "2025-05-09",
     },
 }
+# Multipart in real use (see transitions/ctf/tests/test_api.py); the generic tests send JSON.
+VALID_BODIES["import_common_transfer_file"] = {"file": "<CTfile/>"}
+VALID_BODIES["admit_child"] = {"child_id": 1, "setting_urn": "100001", "starts_on": "2026-09-02"}
+VALID_BODIES["confirm_support_in_place"] = {"admission_id": 1, "passport_read": True}
 for _item in ("strategy", "support_item", "outcome", "review"):
     VALID_BODIES[f"change_{_item}"] = VALID_BODIES[f"add_{_item}"]
 

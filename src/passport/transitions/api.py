@@ -1,0 +1,182 @@
+"""Moves over the API: admit a child to another setting, list new arrivals, confirm support.
+
+Handlers parse, get the child through `access` (404 for anyone without the relationship the
+action needs), call one service and return the result. Errors are problem details.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from ninja import Field, Router, Schema, Status
+
+from passport.access.policies import Action, ChildNotFound, audit_list, get_child_for
+from passport.api.auth import signed_in
+from passport.api.params import MAX_ID, RowId
+from passport.api.problems import ERRORS_ANY, ERRORS_CREATE
+from passport.children.models import Child
+from passport.core.dates import today
+from passport.core.text import LONG_TEXT
+from passport.organisations.models import Setting
+from passport.passports.schemas import Input, IsoDate
+from passport.people.models import Role, User
+from passport.transitions import services
+from passport.transitions.models import Admission
+
+router = Router(tags=["Transitions"])
+
+Urn = Annotated[str, Field(pattern=r"^\d{6,8}$", description="The receiving setting's URN")]
+
+
+class AdmissionIn(Input):
+    child_id: int = Field(ge=1, le=MAX_ID, description="A child you may change the passport of")
+    setting_urn: Urn
+    starts_on: IsoDate = Field(description="The first day on roll at the receiving setting")
+    registration: Literal["main", "subsidiary"] = Field(
+        "main", description="subsidiary keeps the child on roll where they are (dual registration)"
+    )
+
+
+class AdmissionOut(Schema):
+    id: int
+    child_id: int
+    setting_id: int
+    setting_name: str = Field(alias="setting.name")
+    starts_on: dt.date
+    registration: str
+    sending_setting_id: int | None
+    source: str
+    support_confirmed_on: dt.date | None = None
+    support_due_on: dt.date
+    overdue: bool
+
+    @staticmethod
+    def resolve_support_confirmed_on(obj: Admission) -> dt.date | None:
+        confirmation = getattr(obj, "confirmation", None)
+        return confirmation.confirmed_on if confirmation else None
+
+    @staticmethod
+    def resolve_support_due_on(obj: Admission) -> dt.date:
+        return services.confirmation_due_on(obj)
+
+    @staticmethod
+    def resolve_overdue(obj: Admission) -> bool:
+        return services.is_overdue(obj, today())
+
+
+class ArrivalOut(AdmissionOut):
+    child_name: str = Field(alias="child.full_name")
+
+
+class DecisionIn(Input):
+    support_item_id: RowId
+    decision: Literal["continue", "change", "stop"]
+    reason: Annotated[str, Field(max_length=LONG_TEXT)] = ""
+
+
+class ConfirmationIn(Input):
+    admission_id: int = Field(ge=1, le=MAX_ID, description="An admission to a setting you lead")
+    passport_read: bool = Field(description="You have read the child's passport")
+    decisions: list[DecisionIn] = Field(
+        default_factory=list,
+        max_length=500,
+        description="One decision for every current item of Support in place",
+    )
+
+
+class ConfirmationOut(Schema):
+    admission_id: int
+    confirmed_on: dt.date
+    calendar_days: int = Field(description="Days from the first day on roll")
+    school_days: int = Field(description="School days from the first day on roll")
+
+
+def _child(user: User, child_id: int) -> Child:
+    """Return the child if the person may change their passport, else a field error."""
+    try:
+        return get_child_for(user, child_id, Action.WRITE)
+    except ChildNotFound as exc:
+        # Reported as a field at fault, the same for a hidden child and a missing one.
+        raise ValidationError({"child_id": "No child with that id is visible to you"}) from exc
+
+
+@router.post(
+    "/admissions",
+    response={201: AdmissionOut, **ERRORS_CREATE},
+    summary="Admit a child you work with to another setting",
+)
+def admit_child(request: HttpRequest, payload: AdmissionIn) -> Status[Admission]:
+    """Record the child's admission to the setting with this URN from a date: its SENCO can read
+    the passport at once and is told by email; your setting's access ends the day before.
+    Recording the same admission again returns it unchanged."""
+    user = signed_in(request)
+    child = _child(user, payload.child_id)
+    setting = Setting.objects.filter(urn=payload.setting_urn).first()
+    if setting is None:
+        raise ValidationError({"setting_urn": "No setting has that URN: check it on GIAS"})
+    admission = services.record_admission(
+        child,
+        setting,
+        payload.starts_on,
+        by=user,
+        source=Admission.Source.API,
+        registration=payload.registration,
+    )
+    return Status(201, admission)
+
+
+@router.get(
+    "/new-arrivals",
+    response={200: list[ArrivalOut], **ERRORS_ANY},
+    summary="List children admitted to settings you lead",
+)
+def list_new_arrivals(request: HttpRequest) -> list[Admission]:
+    """Return recent and coming admissions to the settings where you are SENCO or head."""
+    user = signed_in(request)
+    arrivals = services.new_arrivals(user)
+    audit_list(user, len(arrivals), "new arrivals (API)")
+    return arrivals
+
+
+@router.post(
+    "/support-confirmations",
+    response={201: ConfirmationOut, **ERRORS_CREATE},
+    summary="Confirm the support in place for a child admitted to your setting",
+)
+def confirm_support_in_place(
+    request: HttpRequest, payload: ConfirmationIn
+) -> Status[ConfirmationOut]:
+    """Confirm you read the passport and say which support continues, changes or stops."""
+    user = signed_in(request)
+    led = user.live_memberships(today()).filter(role__in=[Role.SENCO, Role.SETTING_HEAD])
+    admission = (
+        Admission.objects.filter(pk=payload.admission_id, setting_id__in=led.values("setting_id"))
+        .select_related("setting__local_authority", "child")
+        .first()
+    )
+    if admission is None:
+        raise ValidationError(
+            {"admission_id": "No admission with that id is to a setting you lead"}
+        )
+    _child(user, admission.child_id)
+    confirmation = services.confirm_support_in_place(
+        admission,
+        by=user,
+        passport_read=payload.passport_read,
+        decisions=[
+            services.ItemDecision(d.support_item_id, d.decision, d.reason)
+            for d in payload.decisions
+        ],
+    )
+    return Status(
+        201,
+        ConfirmationOut(
+            admission_id=admission.pk,
+            confirmed_on=confirmation.confirmed_on,
+            calendar_days=confirmation.calendar_days,
+            school_days=confirmation.school_days,
+        ),
+    )

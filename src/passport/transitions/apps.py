@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class TransitionsConfig(AppConfig):
+    name = "passport.transitions"
+    label = "transitions"
+    verbose_name = "Transitions"

@@ -1,0 +1,156 @@
+"""Common Transfer Files over the API: upload one to import it, download one for leavers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, File, Query, Router, Schema, UploadedFile
+
+from passport.access.policies import (
+    ChildNotFound,
+    audit_list,
+    get_child_for,
+    settings_where_user_adds_children,
+    visible_children,
+)
+from passport.access.rules import Action
+from passport.api.auth import signed_in
+from passport.api.params import MAX_ID
+from passport.api.problems import ERRORS_ANY, ERRORS_CREATE
+from passport.transitions.ctf.exporter import export_ctf, leavers
+from passport.transitions.ctf.importer import ImportReport, import_ctf
+from passport.transitions.ctf.parser import CtfError, max_bytes
+
+router = Router(tags=["Common Transfer File"])
+
+
+class PupilResultOut(Schema):
+    position: int = Field(description="The pupil's place in the file, from 1")
+    upn: str
+    name: str
+    outcome: str = Field(description="created, updated, unchanged or skipped")
+    reasons: list[str] = Field(description="Why it was skipped, or what changed")
+    child_id: int | None
+
+
+class ImportReportOut(Schema):
+    source_lea: str
+    source_estab: str
+    source_name: str
+    destination_setting_id: int
+    destination_name: str
+    starts_on: dt.date
+    counts: dict[str, int] = Field(description="Pupils created, updated, unchanged and skipped")
+    pupils: list[PupilResultOut]
+
+
+def _report_out(report: ImportReport) -> ImportReportOut:
+    return ImportReportOut(
+        source_lea=report.header.source_lea,
+        source_estab=report.header.source_estab,
+        source_name=report.header.source_name,
+        destination_setting_id=report.destination.pk,
+        destination_name=report.destination.name,
+        starts_on=report.starts_on,
+        counts=report.counts,
+        pupils=[
+            PupilResultOut(
+                position=p.position,
+                upn=p.upn[:13],
+                name=p.name,
+                outcome=p.outcome.value,
+                reasons=p.reasons,
+                child_id=p.child_id,
+            )
+            for p in report.pupils
+        ],
+    )
+
+
+@router.post(
+    "/imports",
+    response={200: ImportReportOut, **ERRORS_CREATE},
+    summary="Import a Common Transfer File into your setting",
+)
+def import_common_transfer_file(request: HttpRequest, file: File[UploadedFile]) -> ImportReportOut:
+    """Import a CTF 25 addressed to a setting where you are SENCO or head.
+
+    Pupils are matched by UPN; each is created, updated, left unchanged or skipped with the
+    reason. A file that cannot be read as a whole is refused with 422 and nothing is saved.
+    """
+    user = signed_in(request)
+    if file.size is not None and file.size > max_bytes():
+        raise ValidationError(
+            {
+                "file": f"The file is {file.size / 1_048_576:.1f} MB: the largest CTF accepted "
+                f"is {max_bytes() / 1_048_576:.0f} MB. Split it into smaller files"
+            }
+        )
+    try:
+        report = import_ctf(
+            file.file, by=user, allowed_settings=settings_where_user_adds_children(user)
+        )
+    except CtfError as exc:
+        raise ValidationError({"file": str(exc)}) from exc
+    return _report_out(report)
+
+
+class ExportQuery(Schema):
+    setting_id: int = Field(ge=1, le=MAX_ID, description="The setting the children are leaving")
+    child_id: int | None = Field(
+        None, ge=1, le=MAX_ID, description="One child only; otherwise every recent leaver"
+    )
+
+
+XML_RESPONSE = {
+    "responses": {
+        200: {
+            "description": "The CTF 25 XML file, as an attachment",
+            "content": {"application/xml": {"schema": {"type": "string"}}},
+        }
+    }
+}
+
+
+@router.get(
+    "/exports",
+    response=ERRORS_ANY,
+    openapi_extra=XML_RESPONSE,
+    summary="Download a Common Transfer File for children leaving your setting",
+)
+def export_common_transfer_file(request: HttpRequest, query: Query[ExportQuery]) -> HttpResponse:
+    """Return a CTF 25 for one child, or every recent leaver, of a setting where you are SENCO
+    or head, with their SEN history and needs. Every pupil exported is audited."""
+    user = signed_in(request)
+    setting = settings_where_user_adds_children(user).filter(pk=query.setting_id).first()
+    if setting is None:
+        raise ValidationError(
+            {"setting_id": "You can export CTFs only from a setting where you are SENCO or head"}
+        )
+    if query.child_id is not None:
+        try:
+            child = get_child_for(user, query.child_id, Action.READ)
+        except ChildNotFound as exc:
+            raise ValidationError(
+                {"child_id": "No child with that id can be exported from this setting"}
+            ) from exc
+        if child.access_decision.setting_id != setting.pk:  # type: ignore[attr-defined]
+            raise ValidationError(
+                {"child_id": "No child with that id can be exported from this setting"}
+            )
+        children = [child]
+    else:
+        children = list(
+            visible_children(user).filter(pk__in=leavers(setting).values("pk")).order_by("pk")
+        )
+        audit_list(user, len(children), f"CTF export of leavers from {setting.name}")
+        if not children:
+            raise ValidationError(
+                {"setting_id": f"No children are leaving {setting.name} now: nothing to export"}
+            )
+    export = export_ctf(setting, children, by=user, reason="CTF download over the API")
+    response = HttpResponse(export.content, content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
+    return response

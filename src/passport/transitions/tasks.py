@@ -1,0 +1,53 @@
+"""Background work for moves: telling the receiving setting a child is coming."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks import task
+
+from passport.core.dates import today
+from passport.people.models import Membership, Role
+
+SUBJECT = "A child has been admitted to {setting}"
+BODY = """A child has been admitted to {setting}.
+
+Their support passport is ready for you to read before they start. Sign in to see it in New arrivals:
+{link}
+
+Then confirm the support that will be in place for them.
+
+This email has no details of the child on purpose. Do not reply to it.
+"""
+
+
+@task()
+def notify_receiving_setting(admission_id: int) -> int:
+    """Email the receiving setting's SENCOs that a child has been admitted; return how many."""
+    from passport.transitions.models import Admission
+
+    admission = Admission.objects.select_related("setting").filter(pk=admission_id).first()
+    if admission is None or admission.notified_at is not None:
+        return 0
+    recipients = sorted(
+        set(
+            Membership.objects.filter(setting=admission.setting, role=Role.SENCO)
+            .exclude(starts_on__gt=today())
+            .exclude(ends_on__lt=today())
+            .filter(user__is_active=True)
+            .values_list("user__email", flat=True)
+        )
+    )
+    link = settings.PASSPORT_BASE_URL.rstrip("/") + reverse("new-arrivals")
+    for recipient in recipients:
+        # One message each, so no SENCO learns who else was told.
+        send_mail(
+            SUBJECT.format(setting=admission.setting.name),
+            BODY.format(setting=admission.setting.name, link=link),
+            None,
+            [recipient],
+        )
+    Admission.objects.filter(pk=admission.pk).update(notified_at=timezone.now())
+    return len(recipients)

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from passport.transitions import views
+
+urlpatterns = [
+    path("new-arrivals/", views.new_arrivals, name="new-arrivals"),
+    path("overdue-confirmations/", views.overdue_confirmations, name="overdue-confirmations"),
+    path("phase-transfers/", views.phase_transfers, name="phase-transfers"),
+    path("children/<int:child_id>/move/", views.record_move, name="record-move"),
+    path(
+        "children/<int:child_id>/support-in-place/",
+        views.confirm_support,
+        name="confirm-support",
+    ),
+    path("children/<int:child_id>/transfer-plan/", views.transfer_plan, name="transfer-plan"),
+]

@@ -1,0 +1,292 @@
+"""Pages for moves. Each view parses, authorises through `access`, calls one service and renders."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from passport.access.policies import Action, audit_list, get_child_for, visible_children
+from passport.children.models import Child, Enrolment
+from passport.core.dates import today
+from passport.core.http import AuthenticatedRequest
+from passport.organisations.models import Setting
+from passport.passports.models import Passport
+from passport.people.models import Role, User
+from passport.transitions import services
+from passport.transitions.forms import TO_SETTING, MoveForm, SupportInPlaceForm, TransferPlanForm
+from passport.transitions.models import Admission, TransferPlan
+
+LEADERS = [Role.SENCO, Role.SETTING_HEAD]
+
+
+def _led_settings(user: User) -> QuerySet[Setting]:
+    """Return the settings where the person is SENCO or head today."""
+    ids = user.live_memberships(today()).filter(role__in=LEADERS).values("setting_id")
+    return Setting.objects.filter(pk__in=ids).select_related("local_authority")
+
+
+@login_required
+def new_arrivals(request: AuthenticatedRequest) -> HttpResponse:
+    """Children admitted to my setting recently or starting soon, with support to confirm."""
+    if not _led_settings(request.user).exists():
+        raise Http404("New arrivals are for SENCOs and heads of setting")
+    on = today()
+    admissions = services.new_arrivals(request.user, on=on)
+    rows = [
+        {
+            "admission": admission,
+            "due_on": services.confirmation_due_on(admission),
+            "overdue": services.is_overdue(admission, on),
+            "confirmation": getattr(admission, "confirmation", None),
+        }
+        for admission in admissions
+    ]
+    audit_list(request.user, len(rows), "new arrivals")
+    return render(request, "transitions/new_arrivals.html", {"rows": rows, "today": on})
+
+
+def _admission_to_confirm(user: User, child: Child) -> Admission | None:
+    return (
+        Admission.objects.filter(child=child, setting__in=_led_settings(user))
+        .select_related("setting__local_authority", "confirmation")
+        .order_by("-starts_on")
+        .first()
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def confirm_support(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
+    """Confirm the passport was read and decide on each item of Support in place."""
+    child = get_child_for(request.user, child_id, Action.WRITE)
+    admission = _admission_to_confirm(request.user, child)
+    passport = Passport.objects.filter(child=child).first()
+    items = services.current_support(passport) if passport else []
+    form = SupportInPlaceForm(request.POST if request.method == "POST" else None, items=items)
+    confirmation = getattr(admission, "confirmation", None) if admission else None
+    if (
+        request.method == "POST"
+        and admission is not None
+        and confirmation is None
+        and form.is_valid()
+    ):
+        decisions = [
+            services.ItemDecision(item.pk, form.cleaned_data[decision], form.cleaned_data[reason])
+            for item, decision, reason in form.rows()
+        ]
+        try:
+            done = services.confirm_support_in_place(
+                admission, by=request.user, passport_read=True, decisions=decisions
+            )
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(
+                request,
+                f"Support in place confirmed for {child.full_name}: "
+                f"{done.calendar_days} days ({done.school_days} school days) "
+                "from their first day",
+            )
+            return redirect("new-arrivals")
+    return render(
+        request,
+        "transitions/confirm_support.html",
+        {
+            "child": child,
+            "admission": admission,
+            "confirmation": confirmation,
+            "form": form,
+            "due_on": services.confirmation_due_on(admission) if admission else None,
+        },
+    )
+
+
+def _enrolment_here(user: User, child: Child) -> Enrolment | None:
+    """Return the child's live enrolment at a setting the person leads."""
+    return (
+        Enrolment.objects.live_on(today())
+        .filter(child=child, setting__in=_led_settings(user))
+        .select_related("setting")
+        .first()
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def record_move(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
+    """Record that a child moves to another setting, or leaves the roll for somewhere else."""
+    child = get_child_for(request.user, child_id, Action.WRITE)
+    enrolment = _enrolment_here(request.user, child)
+    form = MoveForm(
+        request.POST if request.method == "POST" else None, initial={"registration": "main"}
+    )
+    if request.method == "POST" and enrolment is not None and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["destination"] == TO_SETTING:
+                admission = services.record_admission(
+                    child,
+                    data["setting"],
+                    data["starts_on"],
+                    by=request.user,
+                    registration=data.get("registration") or "main",
+                )
+                done = f"{child.full_name} has been admitted to {admission.setting.name}"
+            else:
+                leaving = services.record_leaving(
+                    child,
+                    enrolment.setting,
+                    data["last_day"],
+                    data["destination"],
+                    request.user,
+                    destination_detail=data.get("detail", ""),
+                )
+                done = f"{child.full_name} leaves {leaving.setting.name} after {leaving.last_day:%-d %B %Y}"
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, done)
+            return redirect("children")
+    return render(
+        request,
+        "transitions/record_move.html",
+        {"child": child, "enrolment": enrolment, "form": form},
+    )
+
+
+@login_required
+def overdue_confirmations(request: AuthenticatedRequest) -> HttpResponse:
+    """For LA caseworkers: new arrivals whose support is unconfirmed past the deadline."""
+    on = today()
+    la_ids = list(
+        request.user.live_memberships(on)
+        .filter(role=Role.LA_CASEWORKER)
+        .values_list("local_authority_id", flat=True)
+    )
+    if not la_ids:
+        raise Http404("Overdue confirmations are for local authority caseworkers")
+    counts = services.overdue_counts(on, la_ids)
+    settings_by_id = Setting.objects.in_bulk(list(counts))
+    by_setting = sorted(
+        ((settings_by_id[pk], count) for pk, count in counts.items()), key=lambda p: p[0].name
+    )
+    admissions = services.overdue_confirmations(request.user, on=on)
+    audit_list(request.user, len(admissions), "overdue support confirmations")
+    rows = [(a, services.confirmation_due_on(a)) for a in admissions]
+    return render(
+        request,
+        "transitions/overdue.html",
+        {"by_setting": by_setting, "rows": rows, "total": sum(counts.values())},
+    )
+
+
+@login_required
+def phase_transfers(request: AuthenticatedRequest) -> HttpResponse:
+    """Children at my settings who change phase next September, with their readiness."""
+    led = list(_led_settings(request.user))
+    if not led:
+        raise Http404("The phase transfer planner is for SENCOs and heads of setting")
+    on = today()
+    year = services.transfer_year(on)
+    children = (
+        visible_children(request.user, on=on)
+        .filter(enrolments__in=Enrolment.objects.live_on(on).filter(setting__in=led))
+        .select_related("passport")
+        .distinct()
+        .order_by("family_name", "given_name", "pk")
+    )
+    plans = {
+        plan.child_id: plan
+        for plan in TransferPlan.objects.filter(setting__in=led, transfer_year=year).select_related(
+            "destination_setting"
+        )
+    }
+    groups: dict[str, list[dict[str, object]]] = {kind: [] for kind in TransferPlan.Kind.values}
+    for child in children:
+        kind = services.transfer_kind(child, on)
+        if kind is None:
+            continue
+        plan = plans.get(child.pk)
+        has_plan = getattr(getattr(child, "passport", None), "sen_provision", "") == "E"
+        groups[kind].append(
+            {
+                "child": child,
+                "plan": plan,
+                "readiness": services.readiness(plan),
+                "statutory_date": services.statutory_transfer_date(kind, year)
+                if has_plan
+                else None,
+            }
+        )
+    audit_list(request.user, sum(len(g) for g in groups.values()), "phase transfers")
+    return render(
+        request,
+        "transitions/phase_transfers.html",
+        {
+            "groups": [(TransferPlan.Kind(kind).label, rows) for kind, rows in groups.items()],
+            "year": year,
+            "settings": led,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def transfer_plan(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
+    """Name the destination and tick off readiness for one child's phase transfer."""
+    child = get_child_for(request.user, child_id, Action.WRITE)
+    enrolment = _enrolment_here(request.user, child)
+    kind = services.transfer_kind(child)
+    plan = (
+        TransferPlan.objects.filter(
+            child=child, setting=enrolment.setting, transfer_year=services.transfer_year()
+        ).first()
+        if enrolment
+        else None
+    )
+    initial = (
+        {
+            "destination_urn": plan.destination_setting.urn if plan.destination_setting else "",
+            "destination_text": plan.destination_text,
+            "passport_reviewed": plan.passport_reviewed,
+            "essentials_shared": plan.essentials_shared,
+            "meeting_held_on": plan.meeting_held_on,
+        }
+        if plan
+        else {}
+    )
+    form = TransferPlanForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and enrolment is not None and kind and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.save_transfer_plan(
+                child,
+                enrolment.setting,
+                by=request.user,
+                destination_setting=data["destination_urn"],
+                destination_text=data["destination_text"],
+                passport_reviewed=data["passport_reviewed"],
+                meeting_held_on=data["meeting_held_on"],
+                essentials_shared=data["essentials_shared"],
+            )
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, f"Transfer plan for {child.full_name} saved")
+            return redirect("phase-transfers")
+    return render(
+        request,
+        "transitions/transfer_plan.html",
+        {
+            "child": child,
+            "form": form,
+            "kind": TransferPlan.Kind(kind).label if kind else None,
+            "enrolment": enrolment,
+            "year": services.transfer_year(),
+        },
+    )
