@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import OuterRef, Subquery
 
-from passport.passports.models import LayerAssignment, RankedNeed
+from passport.passports.models import LayerAssignment, RankedNeed, Review
 
 
 def current_layer_code() -> Subquery:
@@ -20,4 +20,13 @@ def primary_need_code() -> Subquery:
     """Annotate a Child queryset with the primary (rank 1) need type."""
     return Subquery(
         RankedNeed.objects.filter(passport__child=OuterRef("pk"), rank=1).values("need_type")[:1]
+    )
+
+
+def next_review_due() -> Subquery:
+    """Annotate a Child queryset with the next review date the latest review set."""
+    return Subquery(
+        Review.objects.filter(passport__child=OuterRef("pk"))
+        .order_by("-held_on", "-pk")
+        .values("next_review_on")[:1]
     )

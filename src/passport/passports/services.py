@@ -15,7 +15,7 @@ from django.db import models, transaction
 from django.db.models import F
 
 from passport.children.models import Child
-from passport.core.dates import today
+from passport.core.dates import add_months, today
 from passport.core.policy import current_pack
 from passport.passports.models import (
     AboutMeContribution,
@@ -172,6 +172,8 @@ def save_item(
     if type(item) not in ITEM_SECTIONS.values():
         raise TypeError(f"{type(item).__name__} is not a passport section item")
     item.passport = passport  # type: ignore[attr-defined]
+    if isinstance(item, Review):
+        check_review_interval(passport, item)
     _save(item, by)
     _record_change(passport, by, expected_version)
     return item
@@ -187,6 +189,61 @@ def remove_item(
     _record_change(passport, by, expected_version)
     item._history_user = by  # type: ignore[attr-defined]
     item.delete()
+
+
+def _sequential_step_problem(
+    passport: Passport, current: LayerAssignment | None, layer: str
+) -> str:
+    """Under sequential layers, say why this step is not allowed ("" when it is).
+
+    The earlier framing of the reform: start at the first layer, and step up one layer at a time,
+    only after a review since the current layer began decided to step up. Stepping down is free.
+    """
+    pack = current_pack()
+    order = [code for code, _ in pack.layer_choices()]
+    if layer not in order:
+        return ""
+    if current is None:
+        if layer != order[0]:
+            return f"Layers are sequential: start at {pack.layer_name(order[0])}"
+        return ""
+    step = order.index(layer) - order.index(current.layer)
+    if step > 1:
+        return f"Layers are sequential: step up one layer at a time, to {pack.layer_name(order[order.index(current.layer) + 1])}"
+    if (
+        step == 1
+        and not passport.reviews.filter(
+            decision=Review.Decision.STEP_UP, held_on__gte=current.starts_on
+        ).exists()
+    ):
+        return "Layers are sequential: record a review that decides to step up the support first"
+    return ""
+
+
+def review_due_on(passport: Passport) -> dt.date:
+    """Return when the next review is due: the date the last review set, or one interval after
+    the passport started (policy pack: at least yearly, termly for Targeted and above)."""
+    last = passport.reviews.order_by("-held_on", "-pk").first()
+    if last is not None:
+        return last.next_review_on
+    current = passport.current_layer()
+    interval = current_pack().review_interval_months(current.layer if current else None)
+    return add_months(passport.created_at.date(), interval)
+
+
+def check_review_interval(passport: Passport, review: Review) -> None:
+    """Refuse a next review date further away than the policy pack allows for the layer."""
+    current = passport.current_layer()
+    months = current_pack().review_interval_months(current.layer if current else None)
+    latest = add_months(review.held_on, months)
+    if review.next_review_on and review.held_on and review.next_review_on > latest:
+        layer = current_pack().layer_name(current.layer) if current else "this passport"
+        raise ValidationError(
+            {
+                "next_review_on": f"Next review date must be within {months} months of this review "
+                f"(by {latest:%-d %B %Y}) for {layer}"
+            }
+        )
 
 
 @transaction.atomic
@@ -212,6 +269,10 @@ def change_layer(
         )
     if starts_on > today() + dt.timedelta(days=366):
         errors["starts_on"] = "Start date must be within the next year"
+    if current_pack().layers.sequential and "layer" not in errors:
+        problem = _sequential_step_problem(passport, current, layer)
+        if problem:
+            errors["layer"] = problem
     if errors:
         raise ValidationError(errors)
     assignment = LayerAssignment(

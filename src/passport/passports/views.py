@@ -38,7 +38,7 @@ from passport.passports.forms import (
     NeedsForm,
 )
 from passport.passports.models import AboutMeContribution, LayerAssignment, Passport
-from passport.passports.queries import current_layer_code, primary_need_code
+from passport.passports.queries import current_layer_code, next_review_due, primary_need_code
 from passport.people.models import Role
 
 PAGE_SIZE = 50
@@ -67,7 +67,11 @@ def children_list(request: AuthenticatedRequest) -> HttpResponse:
     children = (
         visible_children(request.user)
         .select_related("passport")
-        .annotate(layer_now=current_layer_code(), primary_need=primary_need_code())
+        .annotate(
+            layer_now=current_layer_code(),
+            primary_need=primary_need_code(),
+            review_due=next_review_due(),
+        )
         .order_by("family_name", "given_name", "pk")
     )
     if query:
@@ -93,6 +97,7 @@ def children_list(request: AuthenticatedRequest) -> HttpResponse:
             "layer": layer,
             "need": need,
             "can_add": settings_where_user_adds_children(request.user).exists(),
+            "today": today(),
             "is_family": not request.user.memberships.exclude(
                 role__in=[Role.PARENT_CARER, Role.YOUNG_PERSON]
             ).exists(),
@@ -209,6 +214,7 @@ def _passport_context(
             else []
         ),
         "today": today(),
+        "review_due": services.review_due_on(passport) if passport else None,
     }
 
 
