@@ -39,7 +39,6 @@ __all__ = [
     "decide",
     "get_child_for",
     "may_use_emergency_access",
-    "permitted_actions",
     "settings_where_user_adds_children",
     "visible_children",
 ]
@@ -259,9 +258,14 @@ def links(user: User, child: Child, *, on: dt.date | None = None) -> list[Link]:
 def decide(user: User, child: Child, action: Action, *, on: dt.date | None = None) -> Decision:
     """Decide whether the person may take the action on this child, by which relationship, and
     which sections they may see."""
+    return _decision_from(links(user, child, on=on), action)
+
+
+def _decision_from(found: list[Link], action: Action) -> Decision:
+    """Decide an action from relationships already looked up."""
     rules = current_rules()
     allowing: list[tuple[Link, frozenset[str]]] = []
-    for link in links(user, child, on=on):
+    for link in found:
         grant = rules.grant_for(link.relationship, link.role)
         if grant is None or action not in grant.actions:
             continue
@@ -372,7 +376,8 @@ def get_child_for(user: User, child_id: int, action: Action) -> Child:
     `child.access_decision` so pages show only the sections it allows.
     """
     child = Child.objects.filter(pk=child_id).first()
-    decision = decide(user, child, action) if child is not None else Decision(False, action)
+    found = links(user, child) if child is not None else []
+    decision = _decision_from(found, action)
     audit_decision(
         user,
         decision,
@@ -382,6 +387,8 @@ def get_child_for(user: User, child_id: int, action: Action) -> Child:
     if not decision.allowed or child is None:
         raise ChildNotFound("No child with that id is visible to you")
     child.access_decision = decision  # type: ignore[attr-defined]
+    # Pages show or hide links for the other actions without looking the relationships up again.
+    child.permitted_actions = _actions_from(found)  # type: ignore[attr-defined]
     return child
 
 
@@ -399,8 +406,9 @@ def audit_decision(
     user: User, decision: Decision, *, child_id: int | None, reason: str = "", action: str = ""
 ) -> None:
     """Write one audit row for an access decision."""
-    roles = [m.role for m in _memberships(user, today())] if _active(user) else []
-    role = decision.role or (roles[0] if roles else "")
+    role: str = decision.role or ""
+    if not role and _active(user):
+        role = next((m.role for m in _memberships(user, today())), "")
     setting_id = decision.setting_id
     if decision.flagged or not decision.allowed:
         setting_id = _setting_of(child_id)
@@ -460,11 +468,10 @@ def settings_where_user_adds_children(
     return Setting.objects.filter(pk__in=settings_ids)
 
 
-def permitted_actions(user: User, child: Child, *, on: dt.date | None = None) -> frozenset[Action]:
-    """Return every action the person may take on the child (one look at the relationships)."""
+def _actions_from(found: list[Link]) -> frozenset[Action]:
     rules = current_rules()
     actions: set[Action] = set()
-    for link in links(user, child, on=on):
+    for link in found:
         grant = rules.grant_for(link.relationship, link.role)
         if grant is not None:
             actions |= grant.actions

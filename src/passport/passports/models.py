@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from passport.children.models import Child
+from passport.children.models import Child, LiveQuerySet
 from passport.core.dates import today
 from passport.core.policy import current_pack
 from passport.core.text import LONG_TEXT, SHORT_TEXT, reject_markup
@@ -156,6 +156,7 @@ class SupportItem(models.Model):
         "Why this support", blank=True, max_length=LONG_TEXT, validators=[reject_markup]
     )
 
+    objects = LiveQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

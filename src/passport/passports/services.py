@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -319,8 +320,12 @@ _VERBS = {"+": "Added", "~": "Changed", "-": "Removed"}
 
 
 def passport_history(passport: Passport, limit: int = 200) -> list[Change]:
-    """Return the passport's changes, newest first, with who made each and which fields changed."""
-    records = []
+    """Return the passport's changes, newest first, with who made each and which fields changed.
+
+    One query per section: each version is compared with the one before it of the same row in
+    memory (simple-history's `prev_record` would cost a query per version).
+    """
+    changes = []
     for model, section in _SECTION_NAMES.items():
         history = model.history  # type: ignore[attr-defined]
         rows = (
@@ -328,19 +333,17 @@ def passport_history(passport: Passport, limit: int = 200) -> list[Change]:
             if model is Passport
             else history.filter(passport_id=passport.pk)
         )
-        records.extend(
-            (record, section)
-            for record in rows.select_related("history_user").order_by("-history_date")[:limit]
-        )
-    records.sort(key=lambda pair: pair[0].history_date, reverse=True)
-    changes = []
-    for record, section in records[:limit]:
-        fields: list[str] = []
-        if record.history_type == "~" and record.prev_record is not None:
-            delta = record.diff_against(record.prev_record)
-            fields = [record.instance._meta.get_field(c.field).verbose_name for c in delta.changes]
-        who = str(record.history_user) if record.history_user else "The system"
-        changes.append(
-            Change(record.history_date, who, section, _VERBS[record.history_type], fields)
-        )
-    return changes
+        previous: dict[int, Any] = {}
+        for record in rows.select_related("history_user").order_by("history_date", "history_id"):
+            fields: list[str] = []
+            before = previous.get(record.id)
+            if record.history_type == "~" and before is not None:
+                delta = record.diff_against(before)
+                fields = [str(model._meta.get_field(c.field).verbose_name) for c in delta.changes]
+            previous[record.id] = record
+            who = str(record.history_user) if record.history_user else "The system"
+            changes.append(
+                Change(record.history_date, who, section, _VERBS[record.history_type], fields)
+            )
+    changes.sort(key=lambda change: change.when, reverse=True)
+    return changes[:limit]

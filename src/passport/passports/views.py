@@ -18,7 +18,6 @@ from passport.access.policies import (
     Action,
     audit_list,
     get_child_for,
-    permitted_actions,
     settings_where_user_adds_children,
     visible_children,
 )
@@ -187,7 +186,7 @@ def _passport_context(
 ) -> dict[str, Any]:
     pack = current_pack()
     layers = list(passport.layer_assignments.all()) if passport else []
-    actions = permitted_actions(request.user, child)
+    actions = child.permitted_actions  # type: ignore[attr-defined]
     decision = child.access_decision  # type: ignore[attr-defined]
     return {
         "child": child,
@@ -228,11 +227,7 @@ def essentials(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
         {
             "needs": list(passport.ranked_needs.all()),
             "strategies": list(passport.strategies.all()),
-            "support_now": list(
-                passport.support_items.filter(
-                    Q(ends_on__isnull=True) | Q(ends_on__gte=on), starts_on__lte=on
-                )
-            ),
+            "support_now": list(passport.support_items.live_on(on)),
             "next_review": passport.reviews.order_by("-held_on").first(),
             "senco": (
                 context["current_setting"]

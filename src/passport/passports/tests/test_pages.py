@@ -333,3 +333,17 @@ def test_broad_areas_are_checkboxes_so_several_can_be_chosen(client, senco, chil
     )
     child.passport.refresh_from_db()
     assert child.passport.broad_areas == ["CI", "SEMH"]
+
+
+def test_history_page_costs_the_same_few_queries_however_long_the_history(
+    client, senco, child, django_assert_max_num_queries
+):
+    client.force_login(senco)
+    for number in range(30):
+        client.post(
+            reverse("edit-about-me", args=[child.pk]),
+            {"liked_about_me": f"Version {number}", "matters_to_me": "", "how_to_support_me": ""},
+        )
+    with django_assert_max_num_queries(40):
+        page = client.get(reverse("history", args=[child.pk])).content.decode()
+    assert page.count("What people like and admire about me") >= 29
