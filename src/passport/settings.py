@@ -86,6 +86,10 @@ INSTALLED_APPS = [
     "passport.audit",
     "passport.passports",
     "passport.transitions",
+    "passport.ehcp",
+    "passport.directory",
+    "passport.funding",
+    "passport.reports",
     "passport.demo",
 ]
 

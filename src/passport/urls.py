@@ -7,6 +7,10 @@ urlpatterns = [
     path("", include("passport.passports.urls")),
     path("", include("passport.audit.urls")),
     path("", include("passport.transitions.urls")),
+    path("", include("passport.ehcp.urls")),
+    path("", include("passport.directory.urls")),
+    path("", include("passport.funding.urls")),
+    path("", include("passport.reports.urls")),
 ]
 
 handler404 = "passport.core.views.not_found"

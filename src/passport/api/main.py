@@ -11,6 +11,9 @@ from ninja.operation import Operation
 from passport.api.auth import session_auth
 from passport.api.problems import PROBLEM_CONTENT_TYPE, install_problem_handlers
 from passport.children.api import router as children_router
+from passport.directory.api import router as directory_router
+from passport.ehcp.api import router as ehcp_router
+from passport.funding.api import router as funding_router
 from passport.passports.api import router as passports_router
 from passport.transitions.api import router as transitions_router
 from passport.transitions.ctf.api import router as ctf_router
@@ -60,3 +63,6 @@ api.add_router("/children", children_router)
 api.add_router("/children", passports_router)
 api.add_router("/ctf", ctf_router)
 api.add_router("", transitions_router)
+api.add_router("", ehcp_router)
+api.add_router("", funding_router)
+api.add_router("", directory_router)

@@ -1,0 +1,1 @@
+"""Statutory EHC needs assessments, plans (sections A-K), annual reviews and legacy plans."""

@@ -1,0 +1,1 @@
+"""School groups' pots, commissions, deliveries and the double-entry ledger."""

@@ -1,0 +1,1 @@
+"""Reports across children: statutory returns (SEN2) and charts."""
