@@ -6,12 +6,13 @@ PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 CSS := src/passport/static/build/passport.css
 
-.PHONY: run test setup assets lint typecheck format clean help
+.PHONY: run test setup assets lint typecheck format clean help bench
 
 help:
 	@echo "make run    set up, migrate the SQLite database, load demo data, serve on http://127.0.0.1:8000"
 	@echo "make test   set up and run every test on SQLite and on PostgreSQL"
 	@echo "make lint   ruff and mypy"
+	@echo "make bench  national-scale data on a private PostgreSQL, load and batch benchmarks (SCALE=0.05; SCALE=1.0 is England)"
 
 $(PY_STAMP): pyproject.toml requirements/dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +39,10 @@ run: setup
 
 test: setup
 	$(BIN)/python scripts/run_tests.py
+
+SCALE ?= 0.05
+bench: setup
+	$(BIN)/python bench/run.py --scale $(SCALE)
 
 lint: setup
 	$(BIN)/ruff check src tests scripts
