@@ -224,7 +224,11 @@ def _sequential_step_problem(
 def review_due_on(passport: Passport) -> dt.date:
     """Return when the next review is due: the date the last review set, or one interval after
     the passport started (policy pack: at least yearly, termly for Targeted and above)."""
-    last = passport.reviews.order_by("-held_on", "-pk").first()
+    if "reviews" in getattr(passport, "_prefetched_objects_cache", {}):
+        # The passport page has the reviews already: no second query for the latest.
+        last = max(passport.reviews.all(), key=lambda r: (r.held_on, r.pk), default=None)
+    else:
+        last = passport.reviews.order_by("-held_on", "-pk").first()
     if last is not None:
         return last.next_review_on
     current = passport.current_layer()

@@ -49,7 +49,16 @@ class Admission(models.Model):
                 fields=["child", "setting", "starts_on"], name="one_admission_per_start"
             ),
         ]
-        indexes = [models.Index(fields=["setting", "starts_on"])]
+        indexes = [
+            models.Index(fields=["setting", "starts_on"]),
+            # The notification task looks up a setting's admissions nobody was told of yet: a
+            # handful among the years of admissions a setting has.
+            models.Index(
+                fields=["setting"],
+                condition=Q(notified_at__isnull=True),
+                name="admission_awaiting_notice",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.child} admitted to {self.setting} from {self.starts_on}"

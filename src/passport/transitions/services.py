@@ -4,11 +4,15 @@ phase transfer."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Q, QuerySet
 
 from passport.access.policies import visible_children
 from passport.audit import services as audit
@@ -27,14 +31,17 @@ from passport.transitions.models import (
     SupportDecision,
     TransferPlan,
 )
-from passport.transitions.tasks import notify_receiving_setting
+from passport.transitions.tasks import notify_receiving_setting, notify_setting_of_admissions
 
 __all__ = [
+    "AdmissionRow",
+    "AdmissionsReport",
     "ItemDecision",
     "confirm_support_in_place",
     "new_arrivals",
     "overdue_confirmations",
     "record_admission",
+    "record_admissions",
     "record_leaving",
     "time_to_support",
 ]
@@ -43,13 +50,14 @@ __all__ = [
 ADMISSION_HORIZON = dt.timedelta(days=366)
 MAIN = Enrolment.Registration.MAIN
 SUBSIDIARY = Enrolment.Registration.SUBSIDIARY
+REGISTRATIONS = frozenset(Enrolment.Registration.values)
 
 
-def _audit_relationship_change(
+def _relationship_change(
     by: User | None, child: Child, setting: Setting, reason: str, *, relationship: str
-) -> None:
+) -> audit.Entry:
     # Access follows enrolments, so a new or ended enrolment is an access decision in itself.
-    audit.record(
+    return audit.Entry(
         actor=by,
         role="",
         relationship=relationship,
@@ -60,6 +68,56 @@ def _audit_relationship_change(
         reason=reason,
         allowed=True,
     )
+
+
+def _audit_relationship_change(
+    by: User | None, child: Child, setting: Setting, reason: str, *, relationship: str
+) -> None:
+    audit.record_many([_relationship_change(by, child, setting, reason, relationship=relationship)])
+
+
+def _check_arguments(registration: str, source: str) -> None:
+    if registration not in Enrolment.Registration.values:
+        raise ValidationError({"registration": "Choose main or subsidiary registration"})
+    if source not in Admission.Source.values:
+        raise ValidationError({"source": f"Unknown admission source {source!r}"})
+
+
+def _date_problem(child: Child, starts_on: dt.date) -> str:
+    if starts_on < child.date_of_birth:
+        return "The start date must be on or after the child's date of birth"
+    if starts_on > today() + ADMISSION_HORIZON:
+        return "The start date must be within a year from today"
+    return ""
+
+
+def _overlap_problem(overlapping: Enrolment, setting: Setting, starts_on: dt.date) -> str:
+    if overlapping.starts_on == starts_on:
+        return f"The child is already on roll at {setting.name} from that date"
+    return (
+        f"The child is already on roll at {setting.name} from "
+        f"{overlapping.starts_on:%-d %B %Y}. Record them leaving first, or choose a "
+        "start date after they left"
+    )
+
+
+def _later_main_problem(enrolment: Enrolment) -> str:
+    return (
+        f"The child is already admitted to "
+        f"{enrolment.setting.name} from {enrolment.starts_on:%-d %B %Y}. "
+        "Choose a later start date, or a subsidiary registration"
+    )
+
+
+def _left_reason(enrolment: Enrolment, setting: Setting) -> str:
+    return (
+        f"Left the roll of {enrolment.setting.name} on {enrolment.ends_on} "
+        f"on admission to {setting.name}"
+    )
+
+
+def _admitted_reason(setting: Setting, starts_on: dt.date) -> str:
+    return f"Admitted to {setting.name} from {starts_on}: the setting's access begins"
 
 
 def record_admission(
@@ -79,11 +137,9 @@ def record_admission(
     is a subsidiary (dual) registration or `ends_previous` is false; the receiving SENCOs are
     notified by a queued task. Recording the same admission again returns the first one.
     Raise ValidationError, keyed by field, when the admission cannot be recorded.
+    `record_admissions` does the same for many children at once.
     """
-    if registration not in Enrolment.Registration.values:
-        raise ValidationError({"registration": "Choose main or subsidiary registration"})
-    if source not in Admission.Source.values:
-        raise ValidationError({"source": f"Unknown admission source {source!r}"})
+    _check_arguments(registration, source)
     with transaction.atomic():
         # Lock the child so two admissions of one child take turns (a re-sent CTF, a double click).
         Child.objects.select_for_update().filter(pk=child.pk).first()
@@ -92,12 +148,9 @@ def record_admission(
         ).first()
         if existing is not None:
             return existing
-        if starts_on < child.date_of_birth:
-            raise ValidationError(
-                {"starts_on": "The start date must be on or after the child's date of birth"}
-            )
-        if starts_on > today() + ADMISSION_HORIZON:
-            raise ValidationError({"starts_on": "The start date must be within a year from today"})
+        problem = _date_problem(child, starts_on)
+        if problem:
+            raise ValidationError({"starts_on": problem})
         overlapping = (
             Enrolment.objects.filter(child=child, setting=setting)
             .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on))
@@ -105,15 +158,7 @@ def record_admission(
             .first()
         )
         if overlapping is not None:
-            if overlapping.starts_on == starts_on:
-                message = f"The child is already on roll at {setting.name} from that date"
-            else:
-                message = (
-                    f"The child is already on roll at {setting.name} from "
-                    f"{overlapping.starts_on:%-d %B %Y}. Record them leaving first, or choose a "
-                    "start date after they left"
-                )
-            raise ValidationError({"starts_on": message})
+            raise ValidationError({"starts_on": _overlap_problem(overlapping, setting, starts_on)})
 
         sending: Setting | None = None
         if registration == MAIN and ends_previous:
@@ -126,13 +171,7 @@ def record_admission(
             )
             for enrolment in previous:
                 if enrolment.starts_on >= starts_on:
-                    raise ValidationError(
-                        {
-                            "starts_on": f"The child is already admitted to "
-                            f"{enrolment.setting.name} from {enrolment.starts_on:%-d %B %Y}. "
-                            "Choose a later start date, or a subsidiary registration"
-                        }
-                    )
+                    raise ValidationError({"starts_on": _later_main_problem(enrolment)})
                 enrolment.ends_on = starts_on - dt.timedelta(days=1)
                 enrolment.save(update_fields=["ends_on"])
                 sending = enrolment.setting
@@ -140,8 +179,7 @@ def record_admission(
                     by,
                     child,
                     enrolment.setting,
-                    f"Left the roll of {enrolment.setting.name} on {enrolment.ends_on} "
-                    f"on admission to {setting.name}",
+                    _left_reason(enrolment, setting),
                     relationship="on_roll_at_my_setting",
                 )
 
@@ -168,13 +206,272 @@ def record_admission(
             by,
             child,
             setting,
-            f"Admitted to {setting.name} from {starts_on}: the setting's access begins",
+            _admitted_reason(setting, starts_on),
             relationship="admitted_to_my_setting",
         )
         # Queued in the same transaction: with the database backend the task row commits or
         # rolls back with the admission, so nobody is told of an admission that did not happen.
         notify_receiving_setting.enqueue(admission.pk)
     return admission
+
+
+# Admissions written per transaction by `record_admissions`.
+ADMISSIONS_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class AdmissionRow:
+    """One admission for `record_admissions`; `key` names it in the report (a CSV row number,
+    a pupil's place in a file)."""
+
+    child: Child
+    setting: Setting
+    starts_on: dt.date
+    registration: str = MAIN
+    ends_previous: bool = True
+    key: Hashable = None
+
+
+@dataclass(frozen=True)
+class AdmissionResult:
+    """What happened to one row: admitted now, already admitted, or refused with the reasons."""
+
+    row: AdmissionRow
+    admission: Admission | None
+    created: bool = False
+    problems: tuple[str, ...] = ()
+
+
+@dataclass
+class AdmissionsReport:
+    """What `record_admissions` did: counts, and each refused row's key and reasons."""
+
+    admitted: int = 0
+    unchanged: int = 0
+    refused: list[tuple[Hashable, list[str]]] = field(default_factory=list)
+    settings_notified: int = 0
+
+
+def _lock_children(child_ids: Sequence[int]) -> None:
+    # In id order, so two bulk writers over the same children cannot deadlock.
+    if connection.features.has_select_for_update and child_ids:
+        list(
+            Child.objects.select_for_update()
+            .filter(pk__in=sorted(child_ids))
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+
+
+def admit_chunk(
+    rows: Sequence[AdmissionRow], *, by: User | None, source: str
+) -> list[AdmissionResult]:
+    """Admit a chunk of rows in a few queries, by the rules of `record_admission`, in the
+    caller's transaction; return a result per row, in order. Queue no notification (the caller
+    queues one per receiving setting, see `notify_settings`).
+
+    Every row is checked against the database and the rows before it, then the good rows are
+    written together: a refused row writes nothing, and the others are all written. Raise
+    IntegrityError if someone else wrote one of these admissions meanwhile.
+    """
+    if source not in Admission.Source.values:
+        raise ValidationError({"source": f"Unknown admission source {source!r}"})
+    child_ids = sorted({row.child.pk for row in rows})
+    _lock_children(child_ids)
+    existing = {
+        (a.child_id, a.setting_id, a.starts_on): a
+        for a in Admission.objects.filter(
+            child_id__in=child_ids,
+            setting_id__in={row.setting.pk for row in rows},
+            starts_on__in={row.starts_on for row in rows},
+        )
+    }
+    earliest = min((row.starts_on for row in rows), default=today())
+    enrolments: dict[int, list[Enrolment]] = defaultdict(list)
+    open_enrolments = (
+        Enrolment.objects.filter(child_id__in=child_ids)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=earliest))
+        .select_related("setting")
+        .order_by("child_id", "-starts_on", "pk")
+    )
+    if connection.features.has_select_for_update_of:
+        open_enrolments = open_enrolments.select_for_update(of=("self",))
+    for enrolment in open_enrolments:
+        enrolments[enrolment.child_id].append(enrolment)
+
+    results: list[AdmissionResult] = []
+    ended: dict[int, Enrolment] = {}
+    new_enrolments: list[Enrolment] = []
+    new_admissions: list[Admission] = []
+    entries: list[audit.Entry] = []
+    for row in rows:
+        child, setting, starts_on = row.child, row.setting, row.starts_on
+        key = (child.pk, setting.pk, starts_on)
+        if key in existing:
+            results.append(AdmissionResult(row, existing[key]))
+            continue
+        problem = (
+            "Choose main or subsidiary registration"
+            if row.registration not in REGISTRATIONS
+            else _date_problem(child, starts_on)
+        )
+        held = enrolments[child.pk]
+        if not problem:
+            overlapping = sorted(
+                (
+                    e
+                    for e in held
+                    if e.setting_id == setting.pk and (e.ends_on is None or e.ends_on >= starts_on)
+                ),
+                key=lambda e: e.starts_on,
+            )
+            if overlapping:
+                problem = _overlap_problem(overlapping[0], setting, starts_on)
+        previous: list[Enrolment] = []
+        if not problem and row.registration == MAIN and row.ends_previous:
+            previous = [
+                e
+                for e in held
+                if e.registration == MAIN
+                and e.setting_id != setting.pk
+                and (e.ends_on is None or e.ends_on >= starts_on)
+            ]
+            later = next((e for e in previous if e.starts_on >= starts_on), None)
+            if later is not None:
+                problem = _later_main_problem(later)
+        if problem:
+            results.append(AdmissionResult(row, None, problems=(problem,)))
+            continue
+        sending: Setting | None = None
+        for enrolment in previous:
+            enrolment.ends_on = starts_on - dt.timedelta(days=1)
+            if enrolment.pk is not None:  # else one this chunk admits: created already ended
+                ended[enrolment.pk] = enrolment
+            sending = enrolment.setting
+            entries.append(
+                _relationship_change(
+                    by,
+                    child,
+                    enrolment.setting,
+                    _left_reason(enrolment, setting),
+                    relationship="on_roll_at_my_setting",
+                )
+            )
+        enrolment = Enrolment(
+            child=child, setting=setting, starts_on=starts_on, registration=row.registration
+        )
+        held.append(enrolment)
+        admission = Admission(
+            child=child,
+            setting=setting,
+            enrolment=enrolment,
+            starts_on=starts_on,
+            registration=row.registration,
+            source=source,
+            sending_setting=sending,
+            recorded_by=by,
+        )
+        existing[key] = admission
+        new_enrolments.append(enrolment)
+        new_admissions.append(admission)
+        entries.append(
+            _relationship_change(
+                by,
+                child,
+                setting,
+                _admitted_reason(setting, starts_on),
+                relationship="admitted_to_my_setting",
+            )
+        )
+        results.append(AdmissionResult(row, admission, created=True))
+
+    by_day: dict[dt.date, list[int]] = defaultdict(list)
+    for enrolment in ended.values():
+        assert enrolment.ends_on is not None
+        by_day[enrolment.ends_on].append(enrolment.pk)
+    # In a wave most rows share a start date: one UPDATE per day, not one per enrolment.
+    for ends_on, ids in by_day.items():
+        Enrolment.objects.filter(pk__in=ids).update(ends_on=ends_on)
+    Enrolment.objects.bulk_create(new_enrolments)
+    for admission in new_admissions:
+        admission.enrolment_id = admission.enrolment.pk
+    Admission.objects.bulk_create(new_admissions)
+    audit.record_many(entries)
+    return results
+
+
+def notify_settings(admissions: Iterable[Admission]) -> int:
+    """Queue one notification per receiving setting for the admissions nobody was told of yet;
+    return how many were queued."""
+    settings = sorted({a.setting_id for a in admissions if a.notified_at is None})
+    for setting_id in settings:
+        notify_setting_of_admissions.enqueue(setting_id)
+    return len(settings)
+
+
+def _chunks(rows: Iterable[AdmissionRow], size: int) -> Iterable[list[AdmissionRow]]:
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def record_admissions(
+    rows: Iterable[AdmissionRow],
+    *,
+    by: User | None,
+    source: str,
+    chunk_size: int = ADMISSIONS_CHUNK,
+    progress: Callable[[int], None] | None = None,
+) -> AdmissionsReport:
+    """Admit many children (the September wave), by the rules of `record_admission`, a chunk of
+    rows per transaction.
+
+    Each row is checked as `record_admission` checks it (and against the rows before it):
+    a refused row is reported with its reasons and writes nothing; a row already admitted is
+    left as it is, so the same rows can be run again after a failure. Previous main enrolments
+    end the day before, every change of access is audited, and each receiving setting gets one
+    queued notification for all its new arrivals, not one per child. `progress` is called with
+    the number of rows of each chunk done.
+    """
+    report = AdmissionsReport()
+    to_notify: dict[int, Admission] = {}
+    for chunk in _chunks(rows, chunk_size):
+        try:
+            with transaction.atomic():
+                results = admit_chunk(chunk, by=by, source=source)
+        except IntegrityError:
+            # Someone admitted one of these children at the same moment: go row by row, so only
+            # that row is refused.
+            results = [_admit_one(row, by=by, source=source) for row in chunk]
+        for result in results:
+            if result.problems:
+                report.refused.append((result.row.key, list(result.problems)))
+                continue
+            if result.created:
+                report.admitted += 1
+            else:
+                report.unchanged += 1
+            assert result.admission is not None
+            if result.admission.notified_at is None:
+                to_notify.setdefault(result.admission.setting_id, result.admission)
+        if progress is not None:
+            progress(len(chunk))
+    # After every chunk: a re-run after a crash queues what the crashed run did not.
+    report.settings_notified = notify_settings(to_notify.values())
+    return report
+
+
+def _admit_one(row: AdmissionRow, *, by: User | None, source: str) -> AdmissionResult:
+    try:
+        with transaction.atomic():
+            (result,) = admit_chunk([row], by=by, source=source)
+    except IntegrityError:
+        return AdmissionResult(
+            row,
+            None,
+            problems=("This admission was recorded at the same moment by someone else",),
+        )
+    return result
 
 
 def record_leaving(
@@ -378,38 +675,70 @@ def new_arrivals(user: User, *, on: dt.date | None = None) -> list[Admission]:
     )
 
 
+def _overdue_on(on: dt.date) -> Callable[[str, dt.date], bool]:
+    """Return a test of whether support is overdue on `on` for an admission (by its LA's code
+    and first day), working out each LA's calendar and each deadline once."""
+    school_days = current_pack().transitions.support_confirmation_school_days
+    calendars: dict[str, Any] = {}
+    answers: dict[tuple[str, dt.date], bool] = {}
+
+    def overdue(la_code: str, starts_on: dt.date) -> bool:
+        key = (la_code, starts_on)
+        if key not in answers:
+            calendar = calendars.get(la_code) or calendars.setdefault(
+                la_code, calendar_for(la_code)
+            )
+            first = starts_on
+            while not calendar.is_school_day(first):
+                first += dt.timedelta(days=1)
+            answers[key] = on > calendar.add_school_days(first, school_days - 1)
+        return answers[key]
+
+    return overdue
+
+
+def _unconfirmed(on: dt.date) -> QuerySet[Admission]:
+    weeks = current_pack().transitions.new_arrivals_weeks
+    return Admission.objects.filter(
+        confirmation__isnull=True,
+        starts_on__lt=on,
+        starts_on__gte=on - dt.timedelta(weeks=max(weeks, 13)),
+    )
+
+
 def overdue_confirmations(user: User, *, on: dt.date | None = None) -> list[Admission]:
     """Return admissions in the person's local authorities whose support is unconfirmed past its
     deadline, for children they may see."""
     on = on or today()
     las = user.live_memberships(on).filter(role=Role.LA_CASEWORKER).values("local_authority_id")
-    weeks = current_pack().transitions.new_arrivals_weeks
     candidates = (
-        Admission.objects.filter(
-            setting__local_authority_id__in=las,
-            confirmation__isnull=True,
-            starts_on__lt=on,
-            starts_on__gte=on - dt.timedelta(weeks=max(weeks, 13)),
-            child__in=visible_children(user, on=on),
-        )
+        _unconfirmed(on)
+        .filter(setting__local_authority_id__in=las, child__in=visible_children(user, on=on))
         .select_related("child", "setting__local_authority")
         .order_by("setting__name", "starts_on", "pk")
     )
-    return [admission for admission in candidates if is_overdue(admission, on)]
+    overdue = _overdue_on(on)
+    return [a for a in candidates if overdue(a.setting.local_authority.code, a.starts_on)]
 
 
 def overdue_counts(on: dt.date, la_ids: list[int]) -> dict[int, int]:
-    """Count overdue confirmations per setting in these LAs (numbers only, no children)."""
-    weeks = current_pack().transitions.new_arrivals_weeks
+    """Count overdue confirmations per setting in these LAs (numbers only, no children).
+
+    One query counts unconfirmed admissions by setting and first day; whether a first day is
+    overdue depends only on the LA's school calendar, worked out once per LA and day.
+    """
+    overdue = _overdue_on(on)
     counts: dict[int, int] = {}
-    for admission in Admission.objects.filter(
-        setting__local_authority_id__in=la_ids,
-        confirmation__isnull=True,
-        starts_on__lt=on,
-        starts_on__gte=on - dt.timedelta(weeks=max(weeks, 13)),
-    ).select_related("setting__local_authority"):
-        if is_overdue(admission, on):
-            counts[admission.setting_id] = counts.get(admission.setting_id, 0) + 1
+    grouped = (
+        _unconfirmed(on)
+        .filter(setting__local_authority_id__in=la_ids)
+        .values_list("setting_id", "setting__local_authority__code", "starts_on")
+        .annotate(admissions=Count("pk"))
+        .order_by()
+    )
+    for setting_id, la_code, starts_on, admissions in grouped:
+        if overdue(la_code, starts_on):
+            counts[setting_id] = counts.get(setting_id, 0) + admissions
     return counts
 
 

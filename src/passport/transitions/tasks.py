@@ -51,3 +51,60 @@ def notify_receiving_setting(admission_id: int) -> int:
         )
     Admission.objects.filter(pk=admission.pk).update(notified_at=timezone.now())
     return len(recipients)
+
+
+MANY_SUBJECT = "Children have been admitted to {setting}"
+MANY_BODY = """{count} children have been admitted to {setting}.
+
+Their support passports are ready for you to read before they start. Sign in to see them in New arrivals:
+{link}
+
+Then confirm the support that will be in place for each of them.
+
+This email has no details of the children on purpose. Do not reply to it.
+"""
+
+
+@task()
+def notify_setting_of_admissions(setting_id: int) -> int:
+    """Email a setting's SENCOs once about every admission there nobody was told of yet (a CTF
+    import, the September wave); return how many messages were sent."""
+    from django.db import transaction
+
+    from passport.organisations.models import Setting
+    from passport.transitions.models import Admission
+
+    setting = Setting.objects.filter(pk=setting_id).first()
+    if setting is None:
+        return 0
+    with transaction.atomic():
+        # Locked, so two of these tasks for one setting do not both tell about the same children.
+        waiting = list(
+            Admission.objects.select_for_update()
+            .filter(setting=setting, notified_at__isnull=True)
+            .values_list("pk", flat=True)
+        )
+        if not waiting:
+            return 0
+        recipients = sorted(
+            set(
+                Membership.objects.filter(setting=setting, role=Role.SENCO)
+                .exclude(starts_on__gt=today())
+                .exclude(ends_on__lt=today())
+                .filter(user__is_active=True)
+                .values_list("user__email", flat=True)
+            )
+        )
+        link = settings.PASSPORT_BASE_URL.rstrip("/") + reverse("new-arrivals")
+        count = len(waiting)
+        for recipient in recipients:
+            send_mail(
+                (SUBJECT if count == 1 else MANY_SUBJECT).format(setting=setting.name),
+                BODY.format(setting=setting.name, link=link)
+                if count == 1
+                else MANY_BODY.format(count=count, setting=setting.name, link=link),
+                None,
+                [recipient],
+            )
+        Admission.objects.filter(pk__in=waiting).update(notified_at=timezone.now())
+    return len(recipients)

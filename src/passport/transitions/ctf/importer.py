@@ -2,8 +2,10 @@
 and admit them to the destination setting.
 
 The whole file is read once before anything is written, so a broken, truncated or hostile file
-changes nothing. Each pupil is then one transaction: a pupil with a fault is skipped with the
-reason and the others go on. Importing the same file again changes nothing (no new versions).
+changes nothing. Pupils are then written a chunk at a time, one transaction per chunk with a few
+queries each: a pupil with a fault is skipped with the reason and the rest of its chunk is
+written. A crash leaves whole pupils only, and importing the same file again changes nothing (no
+new versions), so a file is finished by importing it again.
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from itertools import islice
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, QuerySet
 
 from passport.children.models import Child, Enrolment
@@ -23,7 +26,7 @@ from passport.core.dates import today
 from passport.core.identifiers import check_upn, normalise
 from passport.core.policy import current_pack
 from passport.organisations.models import Setting
-from passport.passports.models import Passport
+from passport.passports.models import Passport, RankedNeed
 from passport.passports.services import check_needs, set_needs, start_passport
 from passport.people.models import User
 from passport.transitions.ctf.parser import (
@@ -36,7 +39,12 @@ from passport.transitions.ctf.parser import (
     survey,
 )
 from passport.transitions.models import Admission
-from passport.transitions.services import record_admission
+from passport.transitions.services import AdmissionRow, admit_chunk, record_admission
+from passport.transitions.tasks import notify_setting_of_admissions
+
+# Pupils written per transaction: big enough that a query per chunk costs little per pupil,
+# small enough that a crash or a lock wait loses little.
+CHUNK_SIZE = 250
 
 
 class Outcome(StrEnum):
@@ -199,19 +207,53 @@ def _on_roll(child: Child, setting: Setting, on: dt.date) -> bool:
     )
 
 
-def _import_pupil(
-    pupil: CtfPupil,
-    *,
-    header: CtfHeader,
-    destination: Setting,
-    starts_on: dt.date,
-    repeated: frozenset[str],
-    by: User | None,
-) -> tuple[Outcome, int, list[str]]:
+@dataclass
+class _Ready:
+    """A pupil whose record passed the checks that need no database, ready to write."""
+
+    pupil: CtfPupil
+    upn: str
+    provision: str | None
+    need_types: list[str]
+    notes: list[str]
+    child: Child | None = None
+    created: bool = False
+
+    @property
+    def position(self) -> int:
+        return self.pupil.position
+
+
+@dataclass(frozen=True)
+class _Context:
+    header: CtfHeader
+    destination: Setting
+    starts_on: dt.date
+    repeated: frozenset[str]
+    by: User | None
+
+    @property
+    def needs_description(self) -> str:
+        return (
+            f"Needs as recorded by {self.header.source_name or 'the sending school'} in a "
+            f"Common Transfer File on {self.header.generated_at:%-d %B %Y}."
+        )
+
+    @property
+    def admitted_note(self) -> str:
+        return f"Admitted to {self.destination.name} from {self.starts_on:%-d %B %Y}"
+
+
+def _needs_note(ready: _Ready) -> str:
+    return f"SEN provision {ready.provision}, needs {', '.join(ready.need_types) or 'none'}"
+
+
+def _checked(pupil: CtfPupil, context: _Context) -> _Ready:
+    """Check what can be checked without the database; raise _Skip with the reasons."""
     if pupil.problems:
         raise _Skip(*pupil.problems)
     upn = normalise(pupil.upn)
-    if upn in repeated:
+    if upn in context.repeated:
         raise _Skip(
             "Duplicate pupil: this UPN appears more than once in the file. Send one record per pupil"
         )
@@ -219,13 +261,21 @@ def _import_pupil(
     if check.errors:
         raise _Skip(f"Invalid UPN: the UPN {check.errors[0]}")
     assert pupil.date_of_birth is not None
-    if starts_on < pupil.date_of_birth:
+    if context.starts_on < pupil.date_of_birth:
         raise _Skip(
-            f"The admission date ({starts_on:%-d %B %Y}) is before the date of birth: check the "
-            "date of birth"
+            f"The admission date ({context.starts_on:%-d %B %Y}) is before the date of birth: "
+            "check the date of birth"
         )
-    provision, need_types = _provision_and_needs(pupil, header.generated_at.date())
+    provision, need_types = _provision_and_needs(pupil, context.header.generated_at.date())
     notes = [f"The UPN {check.warnings[0]}"] if check.warnings else []
+    return _Ready(pupil, upn, provision, need_types, notes)
+
+
+def _import_pupil(ready: _Ready, context: _Context) -> tuple[Outcome, int, list[str]]:
+    """Import one pupil in its own transaction (the careful path, used when a chunk fails)."""
+    pupil, upn, provision, need_types = ready.pupil, ready.upn, ready.provision, ready.need_types
+    by, destination, starts_on = context.by, context.destination, context.starts_on
+    notes = list(ready.notes)
     with transaction.atomic():
         child, created = _find_or_create_child(pupil, upn)
         changed = False
@@ -240,22 +290,268 @@ def _import_pupil(
                 sen_provision=provision,
                 need_types=need_types,
                 broad_areas=_broad_areas(passport, need_types),
-                needs_description=passport.needs_description
-                or (
-                    f"Needs as recorded by {header.source_name or 'the sending school'} in a "
-                    f"Common Transfer File on {header.generated_at:%-d %B %Y}."
-                ),
+                needs_description=passport.needs_description or context.needs_description,
                 by=by,  # type: ignore[arg-type]
             )
             changed = True
-            notes.append(f"SEN provision {provision}, needs {', '.join(need_types) or 'none'}")
+            notes.append(_needs_note(ready))
         if not _on_roll(child, destination, starts_on):
             record_admission(child, destination, starts_on, by=by, source=Admission.Source.CTF)
             changed = True
-            notes.append(f"Admitted to {destination.name} from {starts_on:%-d %B %Y}")
+            notes.append(context.admitted_note)
     if created:
         return Outcome.CREATED, child.pk, notes
     return (Outcome.UPDATED if changed else Outcome.UNCHANGED), child.pk, notes
+
+
+class _Refused(Exception):
+    """Some pupils of a chunk cannot be written: the chunk is rolled back and done without them."""
+
+    def __init__(self, refused: dict[int, list[str]]) -> None:
+        super().__init__(refused)
+        self.refused = refused
+
+
+def _validated(instance: Child | Passport | RankedNeed, exclude: list[str]) -> None:
+    # Field rules only: uniqueness is known from the chunk's lookups, and the database enforces it.
+    instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+
+
+def _new_child(ready: _Ready) -> Child:
+    pupil = ready.pupil
+    assert pupil.date_of_birth is not None
+    if pupil.date_of_birth > today():
+        raise _Skip("The date of birth is in the future")
+    child = Child(
+        given_name=pupil.forename[:100],
+        family_name=pupil.surname[:100],
+        date_of_birth=pupil.date_of_birth,
+        # The sending school's MIS issued this UPN; an LA code from outside England is expected.
+        upn=check_upn(ready.upn).value,
+    )
+    _validated(child, [])
+    return child
+
+
+def _passport_with_needs(ready: _Ready, child: Child, context: _Context) -> Passport:
+    """A new passport as start_passport then set_needs would leave it."""
+    passport = Passport(child=child, updated_by=context.by)
+    if ready.provision is not None:
+        passport.sen_provision = ready.provision
+        passport.broad_areas = _broad_areas(passport, ready.need_types)
+        passport.needs_description = context.needs_description
+        passport.version = 2
+    _validated(passport, ["child", "updated_by"])
+    return passport
+
+
+def _write_history(model: type, objects: list, *, by: User | None, update: bool = False) -> None:
+    for instance in objects:
+        instance._history_user = by
+    if objects:
+        model.history.bulk_history_create(objects, update=update)  # type: ignore[attr-defined]
+
+
+def _create_passports(passports: dict[int, Passport], by: User | None) -> None:
+    """Insert new passports and their ranked needs with the history the one-by-one verbs write:
+    the passport added empty, then changed to hold the needs, and each need added."""
+    Passport.objects.bulk_create(list(passports.values()))
+    started = [
+        Passport(
+            id=p.pk,
+            child_id=p.child_id,
+            created_at=p.created_at,
+            updated_at=p.updated_at,
+            updated_by_id=p.updated_by_id,
+        )
+        for p in passports.values()
+    ]
+    _write_history(Passport, started, by=by)
+    with_needs = [p for p in passports.values() if p.version == 2]
+    _write_history(Passport, with_needs, by=by, update=True)
+
+
+def _write_chunk(
+    chunk: list[_Ready], context: _Context
+) -> dict[int, tuple[Outcome, int, list[str]]]:
+    """Write a chunk of pupils with a few queries per chunk, in the caller's transaction.
+
+    Raise _Refused naming the pupils that cannot be written (nothing is kept: the caller rolls
+    back and writes the chunk again without them).
+    """
+    by, destination, starts_on = context.by, context.destination, context.starts_on
+    refused: dict[int, list[str]] = {}
+    known = Child.objects.filter(upn__in=[ready.upn for ready in chunk])
+    if connection.features.has_select_for_update:
+        known = known.select_for_update().order_by("pk")
+    known_by_upn = {child.upn: child for child in known}
+    new_children: list[Child] = []
+    for ready in chunk:
+        child = known_by_upn.get(ready.upn)
+        try:
+            if child is None:
+                child = _new_child(ready)
+                new_children.append(child)
+                ready.created = True
+            elif child.date_of_birth != ready.pupil.date_of_birth:
+                raise _Skip(
+                    "The date of birth differs from the record held for this UPN: check the UPN "
+                    "and date of birth with the sending school"
+                )
+        except _Skip as skip:
+            refused[ready.position] = skip.reasons
+            continue
+        except ValidationError as exc:
+            refused[ready.position] = _messages(exc)
+            continue
+        ready.child = child
+    existing = [ready.child for ready in chunk if ready.child is not None and not ready.created]
+    passports = {p.child_id: p for p in Passport.objects.filter(child__in=existing)}
+    current_needs: dict[int, list[str]] = {}
+    for passport_id, need_type in (
+        RankedNeed.objects.filter(passport__in=list(passports.values()))
+        .order_by("passport_id", "rank")
+        .values_list("passport_id", "need_type")
+    ):
+        current_needs.setdefault(passport_id, []).append(need_type)
+    on_roll = set(
+        Admission.objects.filter(
+            child__in=existing, setting=destination, starts_on=starts_on
+        ).values_list("child_id", flat=True)
+    ) | set(
+        Enrolment.objects.filter(child__in=existing, setting=destination, starts_on__lte=starts_on)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on))
+        .values_list("child_id", flat=True)
+    )
+
+    new_passports: dict[int, tuple[_Ready, Passport]] = {}
+    for ready in chunk:
+        if ready.child is None or ready.position in refused:
+            continue
+        if ready.child.pk in passports and not ready.created:
+            continue
+        try:
+            new_passports[id(ready)] = (ready, _passport_with_needs(ready, ready.child, context))
+        except ValidationError as exc:
+            refused[ready.position] = _messages(exc)
+    if refused:
+        raise _Refused(refused)
+
+    Child.objects.bulk_create(new_children)
+    for ready, new_passport in new_passports.values():
+        assert ready.child is not None
+        new_passport.child = ready.child  # now saved, so the passport takes its id
+    _create_passports({key: p for key, (_, p) in new_passports.items()}, by)
+    needs = [
+        RankedNeed(passport=new_passport, need_type=code, rank=rank)
+        for ready, new_passport in new_passports.values()
+        if ready.provision is not None
+        for rank, code in enumerate(ready.need_types, start=1)
+    ]
+    RankedNeed.objects.bulk_create(needs)
+    _write_history(RankedNeed, needs, by=by)
+
+    outcomes: dict[int, tuple[Outcome, int, list[str]]] = {}
+    admissions: list[AdmissionRow] = []
+    for ready in chunk:
+        child = ready.child
+        assert child is not None
+        notes = list(ready.notes)
+        changed = id(ready) in new_passports
+        if changed and ready.provision is not None:
+            notes.append(_needs_note(ready))
+        passport = passports.get(child.pk)
+        if not changed and passport is not None and ready.provision is not None:
+            held = current_needs.get(passport.pk, [])
+            if (passport.sen_provision, held) != (ready.provision, ready.need_types):
+                try:
+                    set_needs(
+                        passport,
+                        sen_provision=ready.provision,
+                        need_types=ready.need_types,
+                        broad_areas=_broad_areas(passport, ready.need_types),
+                        needs_description=passport.needs_description or context.needs_description,
+                        by=by,  # type: ignore[arg-type]
+                    )
+                except ValidationError as exc:
+                    refused[ready.position] = _messages(exc)
+                    continue
+                changed = True
+                notes.append(_needs_note(ready))
+        if ready.created or child.pk not in on_roll:
+            admissions.append(AdmissionRow(child, destination, starts_on, key=ready.position))
+            changed = True
+            notes.append(context.admitted_note)
+        outcome = (
+            Outcome.CREATED
+            if ready.created
+            else (Outcome.UPDATED if changed else Outcome.UNCHANGED)
+        )
+        outcomes[ready.position] = (outcome, child.pk, notes)
+    for result in admit_chunk(admissions, by=by, source=Admission.Source.CTF):
+        if result.problems:
+            assert isinstance(result.row.key, int)
+            refused[result.row.key] = list(result.problems)
+    if refused:
+        raise _Refused(refused)
+    return outcomes
+
+
+def _import_chunk(items: list[CtfPupil], context: _Context) -> list[PupilResult]:
+    """Import a chunk of pupils in one transaction; a pupil that cannot be imported is skipped
+    with the reasons and the others are written."""
+    skipped: dict[int, list[str]] = {}
+    ready: list[_Ready] = []
+    for pupil in items:
+        try:
+            ready.append(_checked(pupil, context))
+        except _Skip as skip:
+            skipped[pupil.position] = skip.reasons
+    written: dict[int, tuple[Outcome, int, list[str]]] = {}
+    while ready:
+        try:
+            with transaction.atomic():
+                written = _write_chunk(ready, context)
+            break
+        except _Refused as refusal:
+            skipped.update(refusal.refused)
+            ready = [r for r in ready if r.position not in refusal.refused]
+            for r in ready:
+                r.child, r.created = None, False
+        except IntegrityError:
+            # Someone else wrote one of these pupils at the same moment: one at a time, so only
+            # that pupil is skipped.
+            written = {}
+            for r in ready:
+                try:
+                    written[r.position] = _import_pupil(r, context)
+                except _Skip as skip:
+                    skipped[r.position] = skip.reasons
+                except ValidationError as exc:
+                    skipped[r.position] = _messages(exc)
+                except IntegrityError:
+                    skipped[r.position] = [
+                        "The pupil was changed by someone else at the same moment: import again"
+                    ]
+            break
+    results = []
+    for pupil in items:
+        if pupil.position in skipped:
+            results.append(
+                PupilResult(
+                    pupil.position,
+                    pupil.upn,
+                    pupil.name,
+                    Outcome.SKIPPED,
+                    skipped[pupil.position],
+                )
+            )
+        else:
+            outcome, child_id, notes = written[pupil.position]
+            results.append(
+                PupilResult(pupil.position, pupil.upn, pupil.name, outcome, notes, child_id)
+            )
+    return results
 
 
 def _messages(exc: ValidationError) -> list[str]:
@@ -282,12 +578,15 @@ def import_ctf(
     allowed_settings: QuerySet[Setting] | None = None,
     progress: Callable[[PupilResult], None] | None = None,
     opened: tuple[CtfReader, Survey] | None = None,
+    chunk_size: int = CHUNK_SIZE,
 ) -> ImportReport:
     """Import every pupil of a CTF into the destination setting named in its header.
 
     Raise CtfError when the file as a whole cannot be imported (nothing is written), and
     PermissionDenied when `allowed_settings` is given and does not hold the destination.
     `starts_on` is the first day on roll at the destination; the file's date by default.
+    Pupils are written `chunk_size` to a transaction: a crash leaves whole pupils, and running
+    the file again finishes the job.
     """
     reader, found = opened or open_ctf(source)
     with reader:
@@ -303,36 +602,17 @@ def import_ctf(
                 f"The file is for {destination.name}: only its SENCO or head can import it"
             )
         report = ImportReport(header, destination, starts_on or header.generated_at.date())
-        for item in reader.read():
-            if not isinstance(item, CtfPupil):
-                continue
-            try:
-                outcome, child_id, notes = _import_pupil(
-                    item,
-                    header=header,
-                    destination=destination,
-                    starts_on=report.starts_on,
-                    repeated=found.repeated_upns,
-                    by=by,
-                )
-                result = PupilResult(item.position, item.upn, item.name, outcome, notes, child_id)
-            except _Skip as skip:
-                result = PupilResult(
-                    item.position, item.upn, item.name, Outcome.SKIPPED, skip.reasons
-                )
-            except ValidationError as exc:
-                result = PupilResult(
-                    item.position, item.upn, item.name, Outcome.SKIPPED, _messages(exc)
-                )
-            except IntegrityError:
-                result = PupilResult(
-                    item.position,
-                    item.upn,
-                    item.name,
-                    Outcome.SKIPPED,
-                    ["The pupil was changed by someone else at the same moment: import again"],
-                )
-            report.pupils.append(result)
-            if progress is not None:
-                progress(result)
+        context = _Context(header, destination, report.starts_on, found.repeated_upns, by)
+        pupils = (item for item in reader.read() if isinstance(item, CtfPupil))
+        while chunk := list(islice(pupils, chunk_size)):
+            for result in _import_chunk(chunk, context):
+                report.pupils.append(result)
+                if progress is not None:
+                    progress(result)
+    # One email per import, after the chunks are committed; a re-run after a crash sends the
+    # one the crashed run did not.
+    if Admission.objects.filter(
+        setting=destination, starts_on=report.starts_on, notified_at__isnull=True
+    ).exists():
+        notify_setting_of_admissions.enqueue(destination.pk)
     return report

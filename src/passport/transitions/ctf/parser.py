@@ -144,9 +144,12 @@ def _check_prolog(stream: BinaryIO) -> None:
 
 
 def _parser_events(stream: BinaryIO) -> etree.iterparse:
+    # Only the elements read are reported: lxml builds the rest of the tree in C, without a
+    # Python call per element.
     return etree.iterparse(
         stream,
-        events=("start", "end"),
+        events=("end",),
+        tag=("Header", "Pupil"),
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
@@ -283,6 +286,14 @@ def _syntax_message(exc: etree.XMLSyntaxError, stream: BinaryIO) -> str:
     return f"The file is not well-formed XML: {text}"
 
 
+def _check_root(root: etree._Element) -> None:
+    if root.tag != "CTfile":
+        raise CtfError(
+            f"The file's first element is {str(root.tag)[:40]}, not CTfile: "
+            "it is not a Common Transfer File"
+        )
+
+
 class CtfReader:
     """Read a CTF: check it is safe, then give its header and its pupils one at a time."""
 
@@ -319,39 +330,45 @@ class CtfReader:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def read(self) -> Iterator[CtfHeader | CtfPupil]:
-        """Yield the header, then each pupil; raise CtfError if the file is not a sound CTF."""
+    def _elements(self) -> Iterator[etree._Element]:
+        """Yield the Header element, then each Pupil element (cleared once the caller is done
+        with it); raise CtfError if the file is not a sound CTF."""
         self._stream.seek(0)
         header_seen = False
-        position = 0
-        depth = 0
+        events = _parser_events(self._stream)
+        root_checked = False
         try:
-            for event, element in _parser_events(self._stream):
-                if event == "start":
-                    depth += 1
-                    if depth == 1 and element.tag != "CTfile":
-                        raise CtfError(
-                            f"The file's first element is {str(element.tag)[:40]}, not CTfile: "
-                            "it is not a Common Transfer File"
-                        )
-                    continue
-                depth -= 1
+            for _, element in events:
+                if not root_checked:
+                    _check_root(element.getroottree().getroot())
+                    root_checked = True
                 parent = element.getparent()
-                if element.tag == "Header" and depth == 1:
-                    yield _header(element)
+                if element.tag == "Header" and parent is not None and parent.getparent() is None:
+                    yield element
                     header_seen = True
                 elif element.tag == "Pupil" and parent is not None and parent.tag == "CTFpupilData":
                     if not header_seen:
                         raise CtfError("The file's pupils come before its Header: it is not a CTF")
-                    position += 1
-                    yield _pupil(element, position)
+                    yield element
                     element.clear()
                     while element.getprevious() is not None:
                         del parent[0]
         except etree.XMLSyntaxError as exc:
             raise CtfError(_syntax_message(exc, self._stream)) from exc
         if not header_seen:
+            if events.root is not None:
+                _check_root(events.root)
             raise CtfError("The file has no Header: it is not a Common Transfer File")
+
+    def read(self) -> Iterator[CtfHeader | CtfPupil]:
+        """Yield the header, then each pupil; raise CtfError if the file is not a sound CTF."""
+        position = 0
+        for element in self._elements():
+            if element.tag == "Header":
+                yield _header(element)
+            else:
+                position += 1
+                yield _pupil(element, position)
 
 
 @dataclass(frozen=True)
@@ -369,12 +386,13 @@ def survey(reader: CtfReader) -> Survey:
     seen: set[str] = set()
     repeated: set[str] = set()
     count = 0
-    for item in reader.read():
-        if isinstance(item, CtfHeader):
-            header = item
+    # Only the header and each UPN: the pupils are read in full when they are imported.
+    for element in reader._elements():
+        if element.tag == "Header":
+            header = _header(element)
             continue
         count += 1
-        key = "".join(item.upn.split()).upper()
+        key = "".join(_text(element, "UPN").split()).upper()
         if key in seen:
             repeated.add(key)
         seen.add(key)

@@ -5,17 +5,17 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from passport.children.models import Child
 from passport.organisations.models import Setting
 from passport.transitions.models import Admission
-from passport.transitions.services import record_admission
+from passport.transitions.services import AdmissionRow, record_admissions
 
 COLUMNS = ("upn", "urn", "start_date")
 SHOWN_PROBLEMS = 20
@@ -65,69 +65,67 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {file}: {exc}") from exc
 
         outcomes: Counter[str] = Counter()
-        problems: list[str] = []
+        problems: list[tuple[int, str]] = []
         registration = "subsidiary" if subsidiary else "main"
         with tqdm(total=len(rows), unit="pupil", disable=None) as progress:
-            for start in range(0, len(rows), batch_size):
-                batch = rows[start : start + batch_size]
-                self._admit_batch(batch, registration, outcomes, problems)
-                progress.update(len(batch))
+
+            def refuse(number: int, message: str) -> None:
+                outcomes["refused"] += 1
+                problems.append((number, f"row {number}: {message}"))
+                progress.update(1)
+
+            admissions = self._admission_rows(rows, batch_size, registration, refuse)
+            report = record_admissions(
+                admissions,
+                by=None,
+                source=Admission.Source.WAVE,
+                chunk_size=batch_size,
+                progress=progress.update,
+            )
+        outcomes["admitted"] += report.admitted
+        outcomes["unchanged"] += report.unchanged
+        for number, messages in report.refused:
+            assert isinstance(number, int)
+            refuse(number, "; ".join(messages))
+        problems.sort()
 
         self.stdout.write(
             f"{len(rows)} row(s): {outcomes['admitted']} admitted, "
             f"{outcomes['unchanged']} already admitted, {outcomes['refused']} refused"
         )
-        for problem in problems[:SHOWN_PROBLEMS]:
+        for _, problem in problems[:SHOWN_PROBLEMS]:
             self.stdout.write(f"  {problem}")
         if len(problems) > SHOWN_PROBLEMS:
             self.stdout.write(f"  ... and {len(problems) - SHOWN_PROBLEMS} more")
         if outcomes["refused"]:
             raise SystemExit(1)
 
-    def _admit_batch(
+    def _admission_rows(
         self,
-        batch: list[tuple[int, dict[str, str]]],
+        rows: list[tuple[int, dict[str, str]]],
+        batch_size: int,
         registration: str,
-        outcomes: Counter[str],
-        problems: list[str],
-    ) -> None:
-        upns = {(row.get("upn") or "").strip().upper() for _, row in batch}
-        urns = {(row.get("urn") or "").strip() for _, row in batch}
-        children = Child.objects.in_bulk(list(upns), field_name="upn")
-        settings = Setting.objects.select_related("local_authority").in_bulk(
-            list(urns), field_name="urn"
-        )
-        existing = set(
-            Admission.objects.filter(child__upn__in=upns, setting__urn__in=urns).values_list(
-                "child__upn", "setting__urn", "starts_on"
-            )
-        )
-        for number, row in batch:
-            upn = (row.get("upn") or "").strip().upper()
-            urn = (row.get("urn") or "").strip()
-            child, setting = children.get(upn), settings.get(urn)
-            try:
+        refuse: Callable[[int, str], None],
+    ) -> Iterator[AdmissionRow]:
+        """Look up each batch's children and settings in two queries, and yield its rows."""
+        for start in range(0, len(rows), batch_size):
+            batch = rows[start : start + batch_size]
+            upns = {(row.get("upn") or "").strip().upper() for _, row in batch}
+            urns = {(row.get("urn") or "").strip() for _, row in batch}
+            children = Child.objects.in_bulk(list(upns), field_name="upn")
+            settings = Setting.objects.in_bulk(list(urns), field_name="urn")
+            for number, row in batch:
+                upn = (row.get("upn") or "").strip().upper()
+                urn = (row.get("urn") or "").strip()
+                child, setting = children.get(upn), settings.get(urn)
                 if child is None:
-                    raise ValueError(f"no child has UPN {upn or '(blank)'}")
-                if setting is None:
-                    raise ValueError(f"no setting has URN {urn or '(blank)'}")
-                starts_on = parse_date(row.get("start_date") or "")
-                if (upn, urn, starts_on) in existing:
-                    outcomes["unchanged"] += 1
-                    continue
-                record_admission(
-                    child,
-                    setting,
-                    starts_on,
-                    by=None,
-                    source=Admission.Source.WAVE,
-                    registration=registration,
-                )
-            except ValidationError as exc:
-                outcomes["refused"] += 1
-                problems.append(f"row {number}: {'; '.join(exc.messages)}")
-            except ValueError as exc:
-                outcomes["refused"] += 1
-                problems.append(f"row {number}: {exc}")
-            else:
-                outcomes["admitted"] += 1
+                    refuse(number, f"no child has UPN {upn or '(blank)'}")
+                elif setting is None:
+                    refuse(number, f"no setting has URN {urn or '(blank)'}")
+                else:
+                    try:
+                        starts_on = parse_date(row.get("start_date") or "")
+                    except ValueError as exc:
+                        refuse(number, str(exc))
+                        continue
+                    yield AdmissionRow(child, setting, starts_on, registration, key=number)
