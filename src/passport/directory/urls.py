@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from passport.directory import views
+
+urlpatterns = [
+    path("directory/", views.directory, name="directory"),
+]

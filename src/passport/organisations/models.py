@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -116,6 +118,13 @@ class Provider(models.Model):
     )
     local_authority = models.ForeignKey(
         LocalAuthority, on_delete=models.PROTECT, null=True, blank=True, related_name="providers"
+    )
+    oruk_id = models.UUIDField(
+        "Open Referral UK organization id",
+        unique=True,
+        default=uuid.uuid4,
+        editable=False,
+        help_text="The organization id this provider has in Open Referral UK directories",
     )
 
     class Meta:

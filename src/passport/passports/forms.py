@@ -145,11 +145,19 @@ class SupportItemForm(GovukForm):
     starts_on = GovukDateField(subject="Start date")
     ends_on = GovukDateField(subject="End or review date", required=False)
     layer = forms.ChoiceField(widget=forms.RadioSelect)
+    support_kind = forms.ChoiceField(required=False, widget=forms.Select)
     rationale = text_field("Why this support", max_length=LONG_TEXT, required=False, long=True)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["layer"].choices = current_pack().layer_choices()  # type: ignore[attr-defined]
+        self.fields["support_kind"].choices = [  # type: ignore[attr-defined]
+            ("", "Not a commissioned service"),
+            *current_pack().support_kind_choices(),
+        ]
+        self.fields["support_kind"].error_messages.update(
+            {"invalid_choice": "Select the kind of support from the list"}
+        )
         self.fields["layer"].error_messages.update({"required": "Select the layer of support"})
 
 

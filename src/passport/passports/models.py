@@ -20,6 +20,11 @@ from passport.core.text import LONG_TEXT, SHORT_TEXT, reject_markup
 from passport.organisations.models import Provider
 
 
+def _support_kind_validator(code: str) -> None:
+    if code and code not in dict(current_pack().support_kind_choices()):
+        raise ValidationError(f"{code!r} is not a support kind in the policy pack")
+
+
 def _layer_code_validator(code: str) -> None:
     if code not in dict(current_pack().layer_choices()):
         raise ValidationError(f"{code!r} is not a layer in the policy pack")
@@ -152,6 +157,13 @@ class SupportItem(models.Model):
     starts_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True)
     layer = models.CharField(max_length=30, validators=[_layer_code_validator])
+    support_kind = models.CharField(
+        "Kind of support",
+        max_length=40,
+        blank=True,
+        validators=[_support_kind_validator],
+        help_text="A code from the policy pack's support_kinds, so a school group can commission it",
+    )
     rationale = models.TextField(
         "Why this support", blank=True, max_length=LONG_TEXT, validators=[reject_markup]
     )

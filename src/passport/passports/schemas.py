@@ -220,6 +220,10 @@ class SupportItemIn(Input):
     starts_on: IsoDate
     ends_on: IsoDate | None = None
     layer: Code
+    support_kind: Annotated[str, Field(max_length=40)] = Field(
+        "",
+        description="A support kind code from the policy pack, so a school group can commission it",
+    )
     rationale: Text = Field("", description="Why this support")
 
 
@@ -237,6 +241,7 @@ class SupportItemOut(Schema):
     starts_on: dt.date
     ends_on: dt.date | None
     layer: CodeName
+    support_kind: str
     rationale: str
 
     @staticmethod

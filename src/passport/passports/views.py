@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from passport.access.policies import (
@@ -27,6 +28,7 @@ from passport.core.dates import today
 from passport.core.forms import GovukForm
 from passport.core.http import AuthenticatedRequest
 from passport.core.policy import current_pack
+from passport.funding import services as funding
 from passport.passports import exports, services
 from passport.passports.forms import (
     ITEM_FORMS,
@@ -214,6 +216,8 @@ def _passport_context(
         ),
         "today": today(),
         "review_due": services.review_due_on(passport) if passport else None,
+        # Commissioned sessions for this child, what Support in place specifies, and delivered.
+        "delivered": funding.commissions_for_child(child) if decision.shows("support") else [],
     }
 
 
@@ -387,7 +391,11 @@ def edit_item(
         for name, value in form.cleaned_data.items():
             setattr(item, name, value)
         if _applied(form, lambda: services.save_item(passport, item, request.user)):
-            return _saved(request, child, SECTION_TITLES[section][0])
+            saved = _saved(request, child, SECTION_TITLES[section][0])
+            if section == "reviews" and item.decision == "request_assessment":
+                # The review recommended an EHC needs assessment: go on to make the request.
+                return redirect(f"{reverse('ehcp-request', args=[child.pk])}?review={item.pk}")
+            return saved
     title = SECTION_TITLES[section][2 if item_id else 1]
     return _form_page(
         request,

@@ -1,0 +1,137 @@
+"""`passport directory import FILE.json` and `passport directory export [--out FILE]`: the service
+directory as Open Referral UK."""
+
+from __future__ import annotations
+
+import json
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
+
+from passport.directory.oruk.export import MAX_PER_PAGE, published_services, services_feed
+from passport.directory.oruk.validation import validate_services_document
+from passport.directory.services import (
+    DirectoryImportError,
+    import_services,
+    read_document,
+)
+from passport.organisations.models import LocalAuthority
+from passport.people.models import User
+
+
+class Command(BaseCommand):
+    help = (
+        "Import Open Referral UK services into the directory (import FILE.json), or write the "
+        "directory's active services as an Open Referral UK file (export [--out FILE])."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        subcommands = parser.add_subparsers(
+            dest="subcommand", required=True, metavar="{import,export}"
+        )
+        importing = subcommands.add_parser(
+            "import", help="Upsert the organizations and services in an ORUK JSON file"
+        )
+        importing.add_argument("file", type=Path, help="The ORUK JSON file")
+        importing.add_argument(
+            "--la",
+            dest="la_code",
+            default=None,
+            help="The 3-digit code of the local authority new providers belong to",
+        )
+        importing.add_argument(
+            "--as",
+            dest="as_email",
+            default=None,
+            help="Record the import as done by this person (default: the system)",
+        )
+        exporting = subcommands.add_parser(
+            "export", help="Write the active services as an ORUK page of full services"
+        )
+        exporting.add_argument(
+            "--out", type=Path, default=None, help="File to write (default: standard output)"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["subcommand"] == "import":
+            self._import(options["file"], options["la_code"], options["as_email"])
+        else:
+            self._export(options["out"])
+
+    def _import(self, path: Path, la_code: str | None, as_email: str | None) -> None:
+        user = None
+        if as_email:
+            user = User.objects.filter(email__iexact=as_email, is_active=True).first()
+            if user is None:
+                raise CommandError(f"No active user has the email address {as_email}")
+        local_authority = None
+        if la_code:
+            local_authority = LocalAuthority.objects.filter(code=la_code).first()
+            if local_authority is None:
+                raise CommandError(f"No local authority has the code {la_code}")
+        if not path.is_file():
+            raise CommandError(f"There is no file at {path}")
+        try:
+            document = read_document(path.read_bytes())
+            total = len(document.get("contents", [])) if isinstance(document, dict) else 0
+            if isinstance(document, list):
+                total = len(document)
+            with tqdm(
+                total=total or 1,
+                unit="service",
+                file=self.stderr._out,
+                leave=False,  # type: ignore[attr-defined]
+            ) as bar:
+                report = import_services(
+                    document,
+                    by=user,
+                    local_authority=local_authority,
+                    progress=lambda done: bar.update(done - bar.n),
+                )
+        except DirectoryImportError as exc:
+            lines = [f"{path.name} was not imported, and nothing was changed. {exc.summary}"]
+            lines += [f"  {problem.path}: {problem.rule}" for problem in exc.problems]
+            raise CommandError("\n".join(lines)) from exc
+        self.stdout.write(report.summary())
+
+    def _export(self, out: Path | None) -> None:
+        services = published_services()
+        total = services.count()
+        contents: list[dict[str, Any]] = []
+        page = 1
+        with tqdm(total=total, unit="service", file=self.stderr._out, leave=False) as bar:  # type: ignore[attr-defined]
+            while True:
+                feed = services_feed(services, page=page, per_page=MAX_PER_PAGE, full=True)
+                contents += feed["contents"]
+                bar.update(feed["size"])
+                if feed["last_page"]:
+                    break
+                page += 1
+        document = {
+            "total_items": len(contents),
+            "total_pages": 1,
+            "page_number": 1,
+            "size": len(contents),
+            "first_page": True,
+            "last_page": True,
+            "empty": not contents,
+            "contents": contents,
+        }
+        problems = validate_services_document(document)
+        if problems:
+            raise CommandError(
+                "The export does not follow the Open Referral UK schema: "
+                + "; ".join(str(problem) for problem in problems[:10])
+            )
+        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        providers = len({service["organization"]["id"] for service in contents})
+        summary = f"Exported {len(contents)} active services from {providers} providers"
+        if out is None:
+            self.stdout.write(text, ending="")
+            self.stderr.write(summary)
+        else:
+            out.write_text(text, encoding="utf-8")
+            self.stdout.write(f"{summary} to {out}")
