@@ -32,6 +32,24 @@ SIGNED_IN = {
     "new-arrivals",
     "overdue-confirmations",
     "phase-transfers",
+    "sen2-return",
+    "ehcp-dashboard",
+    "directory",
+    # School-group funding: group pages need a cluster lead's or the group's SENCO's standing
+    # (access.policies.school_group_share_visible, 404 otherwise); children are named only from
+    # access.policies.children_for_commissioning and may_record_delivery (funding/tests).
+    "funding",
+    "funding-group",
+    "funding-open-pot",
+    "funding-new-commission",
+    "funding-dashboard",
+    "funding-plan",
+    "funding-pot",
+    "funding-allocate",
+    "funding-overspend",
+    "funding-commission",
+    "funding-decide",
+    "funding-delivery",
 }
 # Pages that show or change one child: the action the policy must allow, and who has it.
 ROUTES: dict[str, tuple[Action, str]] = {
@@ -53,9 +71,15 @@ ROUTES: dict[str, tuple[Action, str]] = {
     "download": (Action.EXPORT, "parent"),
     "download-json": (Action.EXPORT, "parent"),
     "download-document": (Action.EXPORT, "young_person"),
+    "ehcp-chronology": (Action.PRINT, "senco"),
+    "ehcp-chronology-json": (Action.EXPORT, "parent"),
     "record-move": (Action.WRITE, "senco"),
     "confirm-support": (Action.WRITE, "senco"),
     "transfer-plan": (Action.WRITE, "senco"),
+    "ehcp-timeline": (Action.READ, "parent"),
+    "ehcp-request": (Action.REQUEST_ASSESSMENT, "parent"),
+    "ehcp-case": (Action.DECIDE, "caseworker"),
+    "ehcp-plan": (Action.READ, "young_person"),
 }
 
 
@@ -104,11 +128,20 @@ def world(db):
     )
     child.own_account = young_person
     child.save()
+    caseworker = UserFactory()
+    Membership.objects.create(
+        user=caseworker,
+        role=Role.LA_CASEWORKER,
+        local_authority=school.local_authority,
+        starts_on=dt.date(2024, 1, 1),
+    )
+    access_services.assign_to_caseload(caseworker, child, dt.date(2024, 1, 1))
     people = {
         "senco": senco,
         "teacher": staff(Role.TEACHER, school),
         "parent": parent_of(child),
         "young_person": young_person,
+        "caseworker": caseworker,
         "unrelated_senco": staff(Role.SENCO, SettingFactory()),
         "unrelated_parent": parent_of(child_on_roll(SettingFactory())),
     }

@@ -27,7 +27,7 @@ from passport.access.rules import Action, Relationship, current_rules
 from passport.audit import services as audit
 from passport.children.models import Child, Enrolment, ParentalResponsibility
 from passport.core.dates import today
-from passport.organisations.models import Setting
+from passport.organisations.models import LocalAuthority, SchoolGroup, Setting
 from passport.people.models import SETTING_ROLES, Membership, Role, User
 
 __all__ = [
@@ -36,11 +36,20 @@ __all__ = [
     "Decision",
     "Relationship",
     "can",
+    "children_for_commissioning",
     "decide",
     "get_child_for",
+    "local_authorities_for_returns",
+    "may_export_la_returns",
+    "may_manage_directory",
+    "may_manage_school_group",
+    "may_record_delivery",
     "may_use_emergency_access",
+    "school_group_share_visible",
+    "school_groups_visible_to",
     "settings_where_user_adds_children",
     "visible_children",
+    "works_for_provider",
 ]
 
 # When a person has several relationships with a child, the decision names the first of these.
@@ -56,6 +65,7 @@ class Link:
     setting_id: int | None = None
     acting_for: str = ""
     consented_sections: frozenset[str] = frozenset()
+    provider_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -234,6 +244,7 @@ def links(user: User, child: Child, *, on: dt.date | None = None) -> list[Link]:
                     Role.HEALTH_PROFESSIONAL,
                     acting_for=providers[consent.provider_id],
                     consented_sections=frozenset(consent.sections),
+                    provider_id=consent.provider_id,
                 )
             )
 
@@ -476,3 +487,137 @@ def _actions_from(found: list[Link]) -> frozenset[Action]:
         if grant is not None:
             actions |= grant.actions
     return frozenset(actions)
+
+
+# School groups: decisions about a group's money, and about which children a commission may name.
+
+
+def may_manage_school_group(user: User, group: SchoolGroup, *, on: dt.date | None = None) -> bool:
+    """Return whether the person leads the group today (a cluster lead), and so manages its pots
+    and commissions."""
+    if not _active(user):
+        return False
+    return any(
+        m.role == Role.CLUSTER_LEAD and m.school_group_id == group.pk
+        for m in _memberships(user, on or today())
+    )
+
+
+def school_group_share_visible(
+    user: User, group: SchoolGroup, *, on: dt.date | None = None
+) -> bool:
+    """Return whether the person may see the group's pots and what its settings received: its
+    cluster leads, and the SENCOs and heads of its settings."""
+    if may_manage_school_group(user, group, on=on):
+        return True
+    return bool(set(group_settings_led_by(user, group, on=on)))
+
+
+def school_groups_visible_to(user: User, *, on: dt.date | None = None) -> QuerySet[SchoolGroup]:
+    """Return the school groups whose pots the person may see (cluster leads; SENCOs and heads of
+    a group's settings)."""
+    if not _active(user):
+        return SchoolGroup.objects.none()
+    memberships = _memberships(user, on or today())
+    led = [m.school_group_id for m in memberships if m.role == Role.CLUSTER_LEAD]
+    settings_led = [
+        setting_id
+        for setting_id, (role, _) in _staff_settings(memberships).items()
+        if role in (Role.SENCO, Role.SETTING_HEAD)
+    ]
+    return SchoolGroup.objects.filter(Q(pk__in=led) | Q(settings__in=settings_led)).distinct()
+
+
+def group_settings_led_by(
+    user: User, group: SchoolGroup, *, on: dt.date | None = None
+) -> list[int]:
+    """Return the ids of the group's settings where the person is SENCO or head today."""
+    if not _active(user):
+        return []
+    led = {
+        setting_id
+        for setting_id, (role, _) in _staff_settings(_memberships(user, on or today())).items()
+        if role in (Role.SENCO, Role.SETTING_HEAD)
+    }
+    return sorted(led & set(group.settings.values_list("pk", flat=True)))
+
+
+def children_for_commissioning(
+    user: User, group: SchoolGroup, *, on: dt.date | None = None
+) -> QuerySet[Child]:
+    """Return the children a cluster lead may name in a commission: those on roll today at one of
+    the group's settings. The lead sees their names and Support in place only (the pages show
+    nothing else), and each list shown is audited by the caller with `audit_list`."""
+    on = on or today()
+    if not may_manage_school_group(user, group, on=on):
+        return Child.objects.none()
+    return Child.objects.filter(
+        pk__in=Enrolment.objects.live_on(on)
+        .filter(setting__in=group.settings.all())
+        .values("child_id")
+    )
+
+
+def works_for_provider(user: User, provider_id: int, *, on: dt.date | None = None) -> bool:
+    """Return whether the person is a health or therapy professional of this provider today."""
+    if not _active(user):
+        return False
+    return any(
+        m.role == Role.HEALTH_PROFESSIONAL and m.provider_id == provider_id
+        for m in _memberships(user, on or today())
+    )
+
+
+def may_record_delivery(
+    user: User, child: Child, *, provider_id: int, setting_id: int, on: dt.date | None = None
+) -> bool:
+    """Return whether the person may record a session for this child under a commission from
+    this provider at this setting: a professional of that provider the family consented to, or
+    staff of that setting whose role the rules give record_delivery."""
+    rules = current_rules()
+    for link in links(user, child, on=on):
+        grant = rules.grant_for(link.relationship, link.role)
+        if grant is None or Action.RECORD_DELIVERY not in grant.actions:
+            continue
+        if link.relationship is Relationship.REFERRAL_WITH_CONSENT:
+            if link.provider_id == provider_id:
+                return True
+        elif link.setting_id is not None and link.setting_id == setting_id:
+            return True
+    return False
+
+
+# The service directory: public information about providers and prices, no child's data.
+
+DIRECTORY_MANAGERS = frozenset({Role.ADMINISTRATOR, Role.CLUSTER_LEAD})
+
+
+def may_manage_directory(user: User, *, on: dt.date | None = None) -> bool:
+    """Return whether the person may import services into the directory: an administrator or a
+    cluster lead, today."""
+    if not _active(user):
+        return False
+    return any(Role(m.role) in DIRECTORY_MANAGERS for m in _memberships(user, on or today()))
+
+
+# Statutory returns (SEN2): every child with a plan in the local authority, so LA staff only.
+
+
+def local_authorities_for_returns(
+    user: User, *, on: dt.date | None = None
+) -> QuerySet[LocalAuthority]:
+    """Return the local authorities whose statutory returns (SEN2) the person may build today:
+    those where they are an LA caseworker."""
+    if not _active(user):
+        return LocalAuthority.objects.none()
+    ids = [
+        m.local_authority_id
+        for m in _memberships(user, on or today())
+        if m.role == Role.LA_CASEWORKER and m.local_authority_id
+    ]
+    return LocalAuthority.objects.filter(pk__in=ids)
+
+
+def may_export_la_returns(user: User, la: LocalAuthority, *, on: dt.date | None = None) -> bool:
+    """Return whether the person may build this local authority's statutory returns today."""
+    return local_authorities_for_returns(user, on=on).filter(pk=la.pk).exists()

@@ -25,6 +25,10 @@ class Action(StrEnum):
     PRINT = "print"
     CONSENT = "consent"
     SHARE = "share"
+    REQUEST_ASSESSMENT = "request_assessment"  # ask the LA for an EHC needs assessment
+    DECIDE = "decide"  # the LA's statutory decisions and plans (EHCP)
+    ADVISE = "advise"  # give advice for an EHC needs assessment
+    RECORD_DELIVERY = "record_delivery"
 
 
 class Relationship(StrEnum):

@@ -28,6 +28,10 @@ class AuditAction(models.TextChoices):
     CONSENT = "consent", "Consent"
     SHARE = "share", "Share"
     ERASE = "erase", "Erase"
+    REQUEST_ASSESSMENT = "request_assessment", "Request an EHC needs assessment"
+    DECIDE = "decide", "Take an LA decision"
+    ADVISE = "advise", "Give advice for an assessment"
+    RECORD_DELIVERY = "record_delivery", "Record a commissioned session"
 
 
 def _refuse(what: str) -> NoReturn:

@@ -78,6 +78,10 @@ class Timescales(_Strict):
     phase_transfer_deadline: str = Field(pattern=r"^\d\d-\d\d$")
     phase_transfer_deadline_post16: str = Field(pattern=r"^\d\d-\d\d$")
     post16_transfer_months_before: int = Field(gt=0)
+    # SEND Regulations 2014 reg. 43 / Tribunal rules: appeal within 2 months of the decision, or
+    # 1 month after a mediation certificate if that is later.
+    appeal_months: int = Field(default=2, gt=0)
+    appeal_after_mediation_months: int = Field(default=1, gt=0)
 
 
 class Reviews(_Strict):
@@ -124,6 +128,121 @@ class Transitions(_Strict):
         return self
 
 
+class SupportKind(_Strict):
+    """A kind of support a provider's service offers, like speech and language therapy."""
+
+    code: str = Field(pattern=r"^[a-z][a-z_]{0,39}$")
+    name: str = Field(min_length=1)
+
+
+class FundingStream(_Strict):
+    """Where a school group's money comes from, like the Inclusive Mainstream Fund."""
+
+    code: str = Field(pattern=r"^[a-z][a-z_]{0,39}$")
+    name: str = Field(min_length=1)
+
+
+DELIVERY_OUTCOMES = (
+    "attended",
+    "missed",
+    "cancelled_by_provider",
+    "cancelled_by_setting",
+    "cancelled_by_family",
+)
+
+
+class Funding(_Strict):
+    """School groups' pots: streams, when the financial year starts, when a second person must
+    approve a commission, and which session outcomes the provider is paid for."""
+
+    financial_year_starts: str = Field(pattern=r"^\d\d-\d\d$")
+    approval_threshold_pence: int = Field(ge=0)
+    chargeable_outcomes: list[str] = Field(min_length=1)
+    stream: list[FundingStream] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _codes_known(self) -> Funding:
+        codes = [s.code for s in self.stream]
+        duplicates = sorted({c for c in codes if codes.count(c) > 1})
+        if duplicates:
+            raise ValueError(f"funding stream {duplicates[0]!r} is defined more than once")
+        for outcome in self.chargeable_outcomes:
+            if outcome not in DELIVERY_OUTCOMES:
+                raise ValueError(
+                    f"chargeable outcome {outcome!r} is not one of {DELIVERY_OUTCOMES}"
+                )
+        month, day = (int(part) for part in self.financial_year_starts.split("-"))
+        try:
+            dt.date(2001, month, day)
+        except ValueError as exc:
+            raise ValueError(
+                f"financial_year_starts {self.financial_year_starts!r} is not a date"
+            ) from exc
+        return self
+
+    @property
+    def financial_year_start(self) -> tuple[int, int]:
+        month, day = (int(part) for part in self.financial_year_starts.split("-"))
+        return month, day
+
+    def stream_choices(self) -> list[tuple[str, str]]:
+        return [(s.code, s.name) for s in self.stream]
+
+    def stream_name(self, code: str) -> str:
+        return dict(self.stream_choices()).get(code, code)
+
+
+class CeasingReason(_Strict):
+    code: str = Field(pattern=r"^[a-z_]+$")
+    name: str
+
+
+class Ehcp(_Strict):
+    """EHC needs assessments and plans: when a clock counts as at risk, why a plan may cease."""
+
+    # An open statutory clock due within this many days (after this week) is "at risk".
+    at_risk_days: int = Field(default=28, gt=7, le=140)
+    # The reasons a plan ceases, as the DfE's EHC plans release reports them (SEN2).
+    ceasing_reasons: list[CeasingReason] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _codes_distinct(self) -> Ehcp:
+        codes = [reason.code for reason in self.ceasing_reasons]
+        duplicates = sorted({c for c in codes if codes.count(c) > 1})
+        if duplicates:
+            raise ValueError(f"ceasing reason {duplicates[0]!r} is defined more than once")
+        return self
+
+
+class LegacyPlans(_Strict):
+    """Dual running for plans made before the reform: when they are reassessed, when a
+    mainstream child may move to an Individual Support Plan, and who is protected."""
+
+    published_on: dt.date
+    reassessment_at_transitions_from: dt.date
+    isp_moves_from: dt.date
+    transition_years: list[int] = Field(min_length=1)
+    protected_from_year: int = Field(ge=0, le=13)
+    end_of_secondary_year: int = Field(ge=7, le=13)
+    special_place_window: tuple[dt.date, dt.date]
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> LegacyPlans:
+        if not self.published_on < self.reassessment_at_transitions_from <= self.isp_moves_from:
+            raise ValueError(
+                "published_on, reassessment_at_transitions_from and isp_moves_from must be in "
+                "that order"
+            )
+        if sorted(set(self.transition_years)) != self.transition_years:
+            raise ValueError("transition_years must be distinct and in order, like [0, 7, 12]")
+        if not all(-3 <= year <= 14 for year in self.transition_years):
+            raise ValueError("transition_years must be school years from -3 to 14")
+        first, last = self.special_place_window
+        if last < first:
+            raise ValueError("special_place_window ends before it starts")
+        return self
+
+
 class PolicyPack(_Strict):
     """One validated policy pack."""
 
@@ -136,6 +255,10 @@ class PolicyPack(_Strict):
     reviews: Reviews
     retention: Retention
     transitions: Transitions = Field(default_factory=Transitions)
+    ehcp: Ehcp
+    support_kinds: list[SupportKind] = Field(default_factory=list)
+    funding: Funding
+    legacy_plans: LegacyPlans
 
     @model_validator(mode="after")
     def _references_resolve(self) -> PolicyPack:
@@ -144,6 +267,7 @@ class PolicyPack(_Strict):
             ("broad area", [area.code for area in self.broad_areas]),
             ("SEN provision", [p.code for p in self.sen_provision]),
             ("need type", [n.code for n in self.needs.type]),
+            ("support kind", [k.code for k in self.support_kinds]),
         ):
             duplicates = sorted({c for c in codes if codes.count(c) > 1})
             if duplicates:
@@ -197,6 +321,14 @@ class PolicyPack(_Strict):
     def provision_choices(self) -> list[tuple[str, str]]:
         """Return (code, name) pairs for SEN provision."""
         return [(p.code, p.name) for p in self.sen_provision]
+
+    def support_kind_choices(self) -> list[tuple[str, str]]:
+        """Return (code, name) pairs for the kinds of support services offer."""
+        return [(k.code, k.name) for k in self.support_kinds]
+
+    def support_kind_name(self, code: str) -> str:
+        """Return the display name of a support kind, or the code if the pack no longer has it."""
+        return dict(self.support_kind_choices()).get(code, code)
 
     def review_interval_months(self, layer_code: str | None) -> int:
         """Return how often a passport at this layer is reviewed."""

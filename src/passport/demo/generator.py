@@ -31,6 +31,9 @@ from passport.core.identifiers import make_upn
 from passport.core.policy import current_pack
 from passport.demo import content
 from passport.demo.content import NEEDS, NeedText, Support
+from passport.directory.demo import build_directory, remove_demo_directory
+from passport.ehcp.demo import build_ehcp_cases
+from passport.funding.demo import build_funding_demo, remove_funding_demo
 from passport.organisations.models import LocalAuthority, Provider, SchoolGroup, Setting
 from passport.passports.models import (
     AboutMeContribution,
@@ -92,7 +95,8 @@ DEMO_SIGN_INS: list[tuple[str, str, str]] = [
         "Local authority SEND caseworker",
         "caseworker@la.demo.example",
         "Bristol City Council (LA 801): reads the passports of the 15 children with EHC plans "
-        "on his caseload",
+        "on his caseload, and runs 5 EHC needs assessments at different steps (EHC plans: one "
+        "overdue, one due this week, one at risk)",
     ),
     (
         "Analyst",
@@ -104,13 +108,15 @@ DEMO_SIGN_INS: list[tuple[str, str, str]] = [
         "therapist@nhs.demo.example",
         "Speech and language therapist at Avon Vale Children's Community Health NHS Trust: "
         "children referred to the trust whose families consented, and only the sections they "
-        "named (Leo Hartley among them); one family in five has not consented yet",
+        "named (Leo Hartley among them); one family in five has not consented yet. Records "
+        "sessions for the group's therapy commission at /funding/",
     ),
     (
         "Cluster lead",
         "cluster-lead@partnership.demo.example",
-        "Frome Valley Inclusion Partnership (6 settings); no children: cluster leads see "
-        "totals, never named children",
+        "Frome Valley Inclusion Partnership (6 settings): its pots, ledger and dashboard; "
+        "no children's passports: when choosing who a commission is for, only the names and "
+        "Support in place of children on roll at the group's settings",
     ),
     (
         "Administrator",
@@ -1455,6 +1461,7 @@ def remove_demo_data() -> dict[str, int]:
     passport_ids = list(
         Passport.objects.filter(child_id__in=child_ids).values_list("pk", flat=True)
     )
+    remove_funding_demo(GROUP_NAME)  # first: the ledger names the demo's users and settings
     counts = {
         "children": len(child_ids),
         "passports": len(passport_ids),
@@ -1481,6 +1488,7 @@ def remove_demo_data() -> dict[str, int]:
     ).delete()
     users.delete()
     groups.delete()
+    remove_demo_directory()
     providers.delete()
     settings.delete()
     return counts
@@ -1501,6 +1509,7 @@ def build_demo(
     ) as bar:
         builder = _Builder(seed, children, bar)
         builder.build_organisations()
+        build_directory(builder.la)
         builder.bar.update(1)
         builder.plan_children()
         builder.plan_people()
@@ -1511,6 +1520,8 @@ def build_demo(
             bar.update(1)
         builder.write()
         builder.link_professionals()
+        build_ehcp_cases(CASEWORKER_EMAIL)
+        build_funding_demo(GROUP_NAME, NHS_TRUST)
         builder.open_passports_as_staff()
     return summarise()
 

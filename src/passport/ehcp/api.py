@@ -1,3 +1,771 @@
-from ninja import Router
+"""EHC needs assessments and plans over the API: every step, under the access rules.
+
+Each handler gets the child through `access` with the action the step needs (request_assessment
+for families and settings, decide for the LA caseworker with the child on their caseload, advise
+for a professional asked for advice), calls one service and returns the result. Steps name the
+child in the body, as admissions do: a child you may not act for is a field error (422), the same
+for a hidden child and a missing one. Reads name the child in the path and answer 404. (They sit
+under /ehcp rather than /children/{child_id}, whose generic tests assume the passport's grants:
+EHC data is not shown to teachers, and families may request an assessment.) Errors are problem
+details.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest
+from ninja import Field, Router, Schema, Status
+
+from passport.access.policies import (
+    Action,
+    ChildNotFound,
+    audit_list,
+    can,
+    get_child_for,
+    visible_children,
+)
+from passport.api.auth import signed_in
+from passport.api.params import MAX_ID, RowId
+from passport.api.problems import ERRORS_ANY, ERRORS_CREATE, ERRORS_READ
+from passport.children.models import Child
+from passport.core.dates import today
+from passport.core.text import LONG_TEXT, SHORT_TEXT
+from passport.ehcp import services
+from passport.ehcp.models import (
+    AdviceRequest,
+    AnnualReview,
+    AssessmentDecision,
+    AssessmentRequest,
+    ClockException,
+    Plan,
+    StatutoryClock,
+)
+from passport.organisations.models import Provider, Setting
+from passport.passports.models import Review
+from passport.passports.schemas import Input, IsoDate
+from passport.people.models import Role, User
 
 router = Router(tags=["EHC needs assessments and plans"])
+
+Text = Annotated[str, Field(max_length=LONG_TEXT)]
+RequiredText = Annotated[str, Field(min_length=1, max_length=LONG_TEXT)]
+ShortText = Annotated[str, Field(max_length=SHORT_TEXT)]
+Urn = Annotated[str, Field(pattern=r"^\d{6,8}$", description="A setting's URN")]
+ChildId = Annotated[
+    int, Field(ge=1, le=MAX_ID, description="A child whose EHC case you may take this step in")
+]
+
+
+def _child(request: HttpRequest, child_id: int, action: Action) -> tuple[User, Child]:
+    """Return the child if the person may take the action and see the EHC section, else 404."""
+    user = signed_in(request)
+    child = get_child_for(user, child_id, action)
+    if not child.access_decision.shows("ehcp"):  # type: ignore[attr-defined]
+        raise ChildNotFound("No child with that id is visible to you")
+    return user, child
+
+
+def _child_named(request: HttpRequest, child_id: int, action: Action) -> tuple[User, Child]:
+    """As `_child`, for a child named in a request body: refusal is a field error (422), the
+    same for a hidden child and a missing one."""
+    try:
+        return _child(request, child_id, action)
+    except ChildNotFound as exc:
+        raise ValidationError({"child_id": "No child with that id is visible to you"}) from exc
+
+
+def _setting(urn: str | None, field: str) -> Setting | None:
+    if not urn:
+        return None
+    setting = Setting.objects.filter(urn=urn).first()
+    if setting is None:
+        raise ValidationError({field: f"No setting has the URN {urn}: check it on GIAS"})
+    return setting
+
+
+def _open_request(child: Child) -> AssessmentRequest:
+    request = services.current_request(child)
+    if request is None:
+        raise ValidationError("There is no request for an EHC needs assessment for this child")
+    return request
+
+
+def _plan(child: Child) -> Plan:
+    plan = services.current_plan(child)
+    if plan is None:
+        raise ValidationError("This child has no EHC plan")
+    return plan
+
+
+# What comes back
+
+
+class EhcStepOut(Schema):
+    clock_id: int
+    step: str = Field(description="The statutory clock, like decide_to_assess")
+    title: str = Field(description="The step in plain English")
+    legal_limit: str = Field(description='Like "Within 6 weeks of the request"')
+    starts_on: dt.date
+    due_on: dt.date = Field(description="The last day the step is in time")
+    met_on: dt.date | None
+    state: Literal["done", "done_late", "overdue", "due", "excused", "stopped", "closed"]
+
+
+def _step_out(step: services.Step) -> EhcStepOut:
+    return EhcStepOut(
+        clock_id=step.clock.pk,
+        step=step.clock.clock,
+        title=step.title,
+        legal_limit=step.limit,
+        starts_on=step.clock.starts_on,
+        due_on=step.clock.due_on,
+        met_on=step.clock.met_on,
+        state=step.state,  # type: ignore[arg-type]
+    )
+
+
+class EhcDecisionOut(Schema):
+    id: int
+    stage: str
+    kind: str
+    decided_on: dt.date
+    reason: str
+    appeal_by: dt.date | None = Field(description="Last day to appeal to the SEND Tribunal")
+    mediation_certificate_on: dt.date | None
+
+
+class EhcRequestOut(Schema):
+    id: int
+    child_id: int
+    local_authority: str = Field(alias="local_authority.name")
+    requester_kind: str
+    setting_id: int | None
+    source_review_id: int | None
+    received_on: dt.date
+    reason: str
+    status: str
+    evidence_passport_version: int | None
+
+
+class EhcAdviceOut(Schema):
+    id: int
+    adviser_kind: str
+    adviser: str
+    provider_id: int | None
+    asked_on: dt.date
+    received_on: dt.date | None
+
+
+class EhcOutcomeIn(Input):
+    description: RequiredText
+    broad_area: Annotated[str, Field(max_length=5)] = ""
+    by_when: IsoDate | None = None
+
+
+class EhcProvisionIn(Input):
+    description: RequiredText
+    delivered_by: ShortText = ""
+    how_often: ShortText = ""
+    outcome_position: int | None = Field(None, ge=1, le=500, description="Section E item number")
+
+
+class EhcOutcomeOut(Schema):
+    position: int
+    broad_area: str
+    description: str
+    by_when: dt.date | None
+
+
+class EhcProvisionOut(Schema):
+    position: int
+    description: str
+    delivered_by: str
+    how_often: str
+    outcome_position: int | None = None
+
+    @staticmethod
+    def resolve_outcome_position(obj: object) -> int | None:
+        outcome = getattr(obj, "outcome", None)
+        return outcome.position if outcome else None
+
+
+class EhcPlanOut(Schema):
+    id: int
+    route: Literal["reform", "from_birth", "legacy_pre_reform"]
+    status: Literal["draft", "final", "ceased"]
+    version: int
+    section_a: str
+    section_b: str
+    section_c: str
+    section_d: str
+    section_e: list[EhcOutcomeOut]
+    section_f: list[EhcProvisionOut]
+    section_g: str
+    section_h1: str
+    section_h2: str
+    section_i_setting_id: int | None = Field(alias="placement_id")
+    section_i_type: str = Field(alias="placement_type")
+    section_j: str
+    section_k: str
+    draft_issued_on: dt.date | None
+    family_responded_on: dt.date | None
+    family_preferred_setting_id: int | None
+    finalised_on: dt.date | None
+    ceased_on: dt.date | None
+    ceasing_reason: str
+    cease_appeal_by: dt.date | None
+
+    @staticmethod
+    def resolve_section_e(obj: Plan) -> list[object]:
+        return list(obj.outcomes.all())
+
+    @staticmethod
+    def resolve_section_f(obj: Plan) -> list[object]:
+        return list(obj.provisions.select_related("outcome"))
+
+
+class EhcCaseOut(Schema):
+    request: EhcRequestOut | None
+    decisions: list[EhcDecisionOut]
+    advice: list[EhcAdviceOut]
+    plan: EhcPlanOut | None
+    steps: list[EhcStepOut]
+
+
+def _case(child: Child) -> EhcCaseOut:
+    request = services.current_request(child)
+    plan = services.current_plan(child)
+    return EhcCaseOut.model_validate(
+        {
+            "request": request,
+            "decisions": list(request.decisions.all()) if request else [],
+            "advice": list(request.advice_requests.all()) if request else [],
+            "plan": plan,
+            "steps": [_step_out(step) for step in services.timeline(child)],
+        }
+    )
+
+
+@router.get(
+    "/ehcp/cases/{child}",
+    response={200: EhcCaseOut, **ERRORS_READ},
+    summary="Read a child's EHC needs assessment, plan and statutory timeline",
+)
+def read_ehcp_case(request: HttpRequest, child: int) -> EhcCaseOut:
+    """Every statutory step with its legal limit, due date and whether it was in time."""
+    _, found = _child(request, child, Action.READ)
+    return _case(found)
+
+
+@router.get(
+    "/ehcp/plans/{child}",
+    response={200: EhcPlanOut, **ERRORS_READ},
+    summary="Read a child's EHC plan, sections A to K",
+)
+def read_ehc_plan(request: HttpRequest, child: int) -> Plan:
+    """Sections E (outcomes) and F (provision) are items; section I names the setting."""
+    _, found = _child(request, child, Action.READ)
+    plan = services.current_plan(found)
+    if plan is None:
+        raise Http404("This child has no EHC plan")
+    return plan
+
+
+# Families and settings
+
+
+class EhcRequestIn(Input):
+    child_id: ChildId
+    reason: RequiredText = Field(description="Why an assessment is needed")
+    review_id: int | None = Field(
+        None, ge=1, le=MAX_ID, description="The review that recommended the request, if any"
+    )
+    received_on: IsoDate | None = Field(None, description="Default today")
+
+
+@router.post(
+    "/ehcp/requests",
+    response={201: EhcRequestOut, **ERRORS_CREATE},
+    summary="Request an EHC needs assessment (a parent, the young person, or the setting)",
+)
+def request_ehc_assessment(
+    request: HttpRequest, payload: EhcRequestIn
+) -> Status[AssessmentRequest]:
+    """The passport is attached as evidence; the LA must decide within 6 weeks."""
+    user, child = _child_named(request, payload.child_id, Action.REQUEST_ASSESSMENT)
+    review = None
+    if payload.review_id is not None:
+        review = Review.objects.filter(pk=payload.review_id, passport__child=child).first()
+        if review is None:
+            raise ValidationError({"review_id": "No review with that id for this child"})
+    made = services.request_assessment(
+        child, user, reason=payload.reason, received_on=payload.received_on, source_review=review
+    )
+    return Status(201, made)
+
+
+# The local authority
+
+
+class EhcDecideIn(Input):
+    child_id: ChildId
+    assess: bool = Field(description="true to carry out an assessment")
+    decided_on: IsoDate | None = Field(None, description="Default today")
+    reason: Text = Field("", description="Needed when refusing")
+
+
+@router.post(
+    "/ehcp/decisions-to-assess",
+    response={201: EhcDecisionOut, **ERRORS_CREATE},
+    summary="Record the LA's decision whether to assess",
+)
+def decide_whether_to_assess(
+    request: HttpRequest, payload: EhcDecideIn
+) -> Status[AssessmentDecision]:
+    """A refusal carries the family's appeal deadline."""
+    user, child = _child_named(request, payload.child_id, Action.DECIDE)
+    decision = services.decide_whether_to_assess(
+        _open_request(child),
+        user,
+        assess=payload.assess,
+        decided_on=payload.decided_on,
+        reason=payload.reason,
+    )
+    return Status(201, decision)
+
+
+class EhcAdviceIn(Input):
+    child_id: ChildId
+    adviser_kind: Literal["educational", "psychology", "health", "social_care", "other"]
+    adviser: Annotated[str, Field(min_length=1, max_length=SHORT_TEXT)]
+    asked_on: IsoDate | None = None
+    provider_id: int | None = Field(None, ge=1, le=MAX_ID)
+
+
+@router.post(
+    "/ehcp/advice-requests",
+    response={201: EhcAdviceOut, **ERRORS_CREATE},
+    summary="Ask a professional for advice for the assessment (6 weeks)",
+)
+def ask_for_advice(request: HttpRequest, payload: EhcAdviceIn) -> Status[AdviceRequest]:
+    user, child = _child_named(request, payload.child_id, Action.DECIDE)
+    provider = None
+    if payload.provider_id is not None:
+        provider = Provider.objects.filter(pk=payload.provider_id).first()
+        if provider is None:
+            raise ValidationError({"provider_id": "No provider with that id"})
+    advice = services.ask_for_advice(
+        _open_request(child),
+        user,
+        adviser_kind=payload.adviser_kind,
+        adviser=payload.adviser,
+        asked_on=payload.asked_on,
+        provider=provider,
+    )
+    return Status(201, advice)
+
+
+class EhcAdviceGivenIn(Input):
+    child_id: ChildId
+    advice_request_id: RowId
+    received_on: IsoDate | None = None
+    advice: Text = ""
+
+
+@router.post(
+    "/ehcp/advice",
+    response={201: EhcAdviceOut, **ERRORS_CREATE},
+    summary="Give or record advice asked for in an assessment",
+)
+def give_advice(request: HttpRequest, payload: EhcAdviceGivenIn) -> Status[AdviceRequest]:
+    """The caseworker records advice that arrived; a professional of the provider that was
+    asked gives it themselves."""
+    user = signed_in(request)
+    child = Child.objects.filter(pk=payload.child_id).first()
+    deciding = child is not None and can(user, child, Action.DECIDE)
+    user, child = _child_named(
+        request, payload.child_id, Action.DECIDE if deciding else Action.ADVISE
+    )
+    advice = AdviceRequest.objects.filter(
+        pk=payload.advice_request_id, request__child=child
+    ).first()
+    if advice is not None and not deciding:
+        providers = set(
+            user.live_memberships(today())
+            .filter(role=Role.HEALTH_PROFESSIONAL)
+            .values_list("provider_id", flat=True)
+        )
+        if advice.provider_id not in providers:
+            advice = None
+    if advice is None:
+        raise ValidationError({"advice_request_id": "No advice request with that id for you"})
+    done = services.record_advice(
+        advice, user, received_on=payload.received_on, text=payload.advice
+    )
+    return Status(201, done)
+
+
+class EhcNotToIssueIn(Input):
+    child_id: ChildId
+    reason: RequiredText
+    decided_on: IsoDate | None = None
+
+
+@router.post(
+    "/ehcp/decisions-not-to-issue",
+    response={201: EhcDecisionOut, **ERRORS_CREATE},
+    summary="Record the LA's decision not to issue a plan after assessing",
+)
+def decide_not_to_issue(
+    request: HttpRequest, payload: EhcNotToIssueIn
+) -> Status[AssessmentDecision]:
+    user, child = _child_named(request, payload.child_id, Action.DECIDE)
+    decision = services.decide_not_to_issue(
+        _open_request(child), user, reason=payload.reason, decided_on=payload.decided_on
+    )
+    return Status(201, decision)
+
+
+class EhcMediationIn(Input):
+    child_id: ChildId
+    stage: Literal["assess", "issue"] = Field(description="Which refusal the certificate is about")
+    issued_on: IsoDate
+
+
+@router.post(
+    "/ehcp/mediation-certificates",
+    response={201: EhcDecisionOut, **ERRORS_CREATE},
+    summary="Record a mediation certificate, which can move the appeal deadline later",
+)
+def record_mediation_certificate(
+    request: HttpRequest, payload: EhcMediationIn
+) -> Status[AssessmentDecision]:
+    user, child = _child_named(request, payload.child_id, Action.DECIDE)
+    decision = AssessmentDecision.objects.filter(
+        request=_open_request(child), stage=payload.stage
+    ).first()
+    if decision is None:
+        raise ValidationError({"stage": "No decision at that stage"})
+    return Status(
+        201, services.record_mediation_certificate(decision, user, issued_on=payload.issued_on)
+    )
+
+
+class EhcSectionsIn(Input):
+    section_a: Text | None = None
+    section_b: Text | None = None
+    section_c: Text | None = None
+    section_d: Text | None = None
+    section_g: Text | None = None
+    section_h1: Text | None = None
+    section_h2: Text | None = None
+    placement_type: ShortText | None = None
+    section_j: Text | None = None
+    section_k: Text | None = None
+
+    def given(self) -> dict[str, str]:
+        return {k: v for k, v in self.model_dump().items() if v is not None}
+
+
+class EhcDraftIn(Input):
+    child_id: ChildId
+    issued_on: IsoDate | None = None
+    sections: EhcSectionsIn | None = Field(
+        None, description="Sections not given come from the passport"
+    )
+    outcomes: list[EhcOutcomeIn] | None = Field(None, max_length=100)
+    provisions: list[EhcProvisionIn] | None = Field(None, max_length=200)
+
+
+def _outcomes(items: list[EhcOutcomeIn] | None) -> list[services.OutcomeItem] | None:
+    if items is None:
+        return None
+    return [services.OutcomeItem(i.description, i.broad_area, i.by_when) for i in items]
+
+
+def _provisions(items: list[EhcProvisionIn] | None) -> list[services.ProvisionItem] | None:
+    if items is None:
+        return None
+    return [
+        services.ProvisionItem(i.description, i.delivered_by, i.how_often, i.outcome_position)
+        for i in items
+    ]
+
+
+@router.post(
+    "/ehcp/draft-plans",
+    response={201: EhcPlanOut, **ERRORS_CREATE},
+    summary="Issue the draft plan (the family then has 15 days to comment)",
+)
+def issue_draft_plan(request: HttpRequest, payload: EhcDraftIn) -> Status[Plan]:
+    user, child = _child_named(request, payload.child_id, Action.DECIDE)
+    plan = services.issue_draft_plan(
+        _open_request(child),
+        user,
+        issued_on=payload.issued_on,
+        sections=payload.sections.given() if payload.sections else None,
+        outcomes=_outcomes(payload.outcomes),
+        provisions=_provisions(payload.provisions),
+    )
+    return Status(201, plan)
+
+
+class EhcPlanChangeIn(Input):
+    child_id: ChildId
+    sections: EhcSectionsIn = Field(default_factory=EhcSectionsIn)
+    outcomes: list[EhcOutcomeIn] | None = Field(None, max_length=100)
+    provisions: list[EhcProvisionIn] | None = Field(None, max_length=200)
+    placement_urn: Urn | None = None
+
+
+@router.put(
+    "/ehcp/plans",
+    response={200: EhcPlanOut, **ERRORS_CREATE},
+    summary="Change the draft plan (a new version)",
+)
+def change_draft_plan(request: HttpRequest, payload: EhcPlanChangeIn) -> Plan:
+    user, child = _child_named(request, payload.child_id, Action.DECIDE)
+    return services.edit_plan(
+        _plan(child),
+        user,
+        sections=payload.sections.given(),
+        outcomes=_outcomes(payload.outcomes),
+        provisions=_provisions(payload.provisions),
+        placement=_setting(payload.placement_urn, "placement_urn"),
+    )
+
+
+class EhcFamilyResponseIn(Input):
+    child_id: ChildId
+    responded_on: IsoDate | None = None
+    comments: Text = ""
+    preferred_setting_urn: Urn | None = None
+
+
+@router.post(
+    "/ehcp/family-responses",
+    response={201: EhcPlanOut, **ERRORS_CREATE},
+    summary="Record the family's comments on the draft and the setting they would like",
+)
+def record_family_response(request: HttpRequest, payload: EhcFamilyResponseIn) -> Status[Plan]:
+    user, child = _child_named(request, payload.child_id, Action.DECIDE)
+    plan = services.record_family_response(
+        _plan(child),
+        user,
+        responded_on=payload.responded_on,
+        comments=payload.comments,
+        preferred_setting=_setting(payload.preferred_setting_urn, "preferred_setting_urn"),
+    )
+    return Status(201, plan)
+
+
+class EhcFinalIn(Input):
+    child_id: ChildId
+    placement_urn: Urn | None = Field(None, description="The setting named in section I")
+    placement_type: ShortText = Field("", description="Or the type of placement")
+    finalised_on: IsoDate | None = None
+
+
+@router.post(
+    "/ehcp/final-plans",
+    response={201: EhcPlanOut, **ERRORS_CREATE},
+    summary="Issue the final plan naming the placement (20 weeks from the request)",
+)
+def issue_final_plan(request: HttpRequest, payload: EhcFinalIn) -> Status[Plan]:
+    user, child = _child_named(request, payload.child_id, Action.DECIDE)
+    plan = services.finalise_plan(
+        _plan(child),
+        user,
+        placement=_setting(payload.placement_urn, "placement_urn"),
+        placement_type=payload.placement_type,
+        finalised_on=payload.finalised_on,
+    )
+    return Status(201, plan)
+
+
+class EhcExceptionIn(Input):
+    child_id: ChildId
+    clock_id: RowId
+    kind: Literal["pause", "excuse"]
+    reason: RequiredText
+    starts_on: IsoDate
+    ends_on: IsoDate | None = Field(None, description="Last paused day; for a pause only")
+
+
+class EhcExceptionOut(Schema):
+    id: int
+    clock_id: int = Field(alias="statutory_clock_id")
+    kind: str
+    reason: str
+    starts_on: dt.date
+    ends_on: dt.date | None
+    due_on: dt.date = Field(alias="statutory_clock.due_on")
+
+
+@router.post(
+    "/ehcp/clock-exceptions",
+    response={201: EhcExceptionOut, **ERRORS_CREATE},
+    summary="Pause or excuse a statutory time limit, with the reason",
+)
+def record_clock_exception(request: HttpRequest, payload: EhcExceptionIn) -> Status[ClockException]:
+    user, child = _child_named(request, payload.child_id, Action.DECIDE)
+    clock = StatutoryClock.objects.filter(pk=payload.clock_id, child=child).first()
+    if clock is None:
+        raise ValidationError({"clock_id": "No step with that id for this child"})
+    exception = services.record_exception(
+        clock,
+        user,
+        kind=payload.kind,
+        reason=payload.reason,
+        starts_on=payload.starts_on,
+        ends_on=payload.ends_on,
+    )
+    return Status(
+        201, ClockException.objects.select_related("statutory_clock").get(pk=exception.pk)
+    )
+
+
+class EhcReviewIn(Input):
+    child_id: ChildId
+    meeting_on: IsoDate
+    notes: Text = ""
+
+
+class EhcReviewOut(Schema):
+    id: int
+    meeting_on: dt.date
+    outcome: str
+    decided_on: dt.date | None
+    amended_plan_issued_on: dt.date | None
+
+
+@router.post(
+    "/ehcp/annual-reviews",
+    response={201: EhcReviewOut, **ERRORS_CREATE},
+    summary="Record an annual review meeting (the LA decides within 4 weeks)",
+)
+def record_annual_review(request: HttpRequest, payload: EhcReviewIn) -> Status[AnnualReview]:
+    user, child = _child_named(request, payload.child_id, Action.DECIDE)
+    review = services.record_review_meeting(
+        _plan(child), user, meeting_on=payload.meeting_on, notes=payload.notes
+    )
+    return Status(201, review)
+
+
+class EhcReviewDecisionIn(Input):
+    child_id: ChildId
+    outcome: Literal["keep", "amend", "cease"]
+    decided_on: IsoDate | None = None
+    ceasing_reason: Annotated[str, Field(max_length=30)] = Field(
+        "", description="An SEN2 reason from the policy pack, when ceasing"
+    )
+
+
+def _open_review(child: Child) -> AnnualReview:
+    review = (
+        AnnualReview.objects.filter(plan__child=child, decided_on__isnull=True)
+        .order_by("-meeting_on")
+        .first()
+    )
+    if review is None:
+        raise ValidationError("There is no review waiting for a decision")
+    return review
+
+
+@router.post(
+    "/ehcp/annual-review-decisions",
+    response={201: EhcReviewOut, **ERRORS_CREATE},
+    summary="Record the LA's decision after a review: keep, amend or cease",
+)
+def decide_after_review(request: HttpRequest, payload: EhcReviewDecisionIn) -> Status[AnnualReview]:
+    user, child = _child_named(request, payload.child_id, Action.DECIDE)
+    review = services.decide_after_review(
+        _open_review(child),
+        user,
+        outcome=payload.outcome,
+        decided_on=payload.decided_on,
+        ceasing_reason=payload.ceasing_reason,
+    )
+    return Status(201, review)
+
+
+class EhcAmendedIn(Input):
+    child_id: ChildId
+    issued_on: IsoDate | None = None
+    sections: EhcSectionsIn = Field(default_factory=EhcSectionsIn)
+    outcomes: list[EhcOutcomeIn] | None = Field(None, max_length=100)
+    provisions: list[EhcProvisionIn] | None = Field(None, max_length=200)
+    placement_urn: Urn | None = None
+
+
+@router.post(
+    "/ehcp/amended-plans",
+    response={201: EhcPlanOut, **ERRORS_CREATE},
+    summary="Issue the amended plan decided on after a review (8 weeks from the meeting)",
+)
+def issue_amended_plan(request: HttpRequest, payload: EhcAmendedIn) -> Status[Plan]:
+    user, child = _child_named(request, payload.child_id, Action.DECIDE)
+    review = (
+        AnnualReview.objects.filter(
+            plan__child=child, outcome="amend", amended_plan_issued_on__isnull=True
+        )
+        .order_by("-meeting_on")
+        .first()
+    )
+    if review is None:
+        raise ValidationError("There is no decision to amend waiting for an amended plan")
+    plan = services.issue_amended_plan(
+        review,
+        user,
+        issued_on=payload.issued_on,
+        sections=payload.sections.given(),
+        outcomes=_outcomes(payload.outcomes),
+        provisions=_provisions(payload.provisions),
+        placement=_setting(payload.placement_urn, "placement_urn"),
+    )
+    return Status(201, plan)
+
+
+class EhcDashboardStepOut(EhcStepOut):
+    child_id: int
+    child_name: str
+
+
+class EhcDashboardOut(Schema):
+    overdue: list[EhcDashboardStepOut]
+    due_this_week: list[EhcDashboardStepOut]
+    at_risk: list[EhcDashboardStepOut]
+
+
+@router.get(
+    "/ehcp/dashboard",
+    response={200: EhcDashboardOut, **ERRORS_ANY},
+    summary="List the statutory EHC steps overdue, due this week and at risk, for your children",
+)
+def list_ehcp_deadlines(request: HttpRequest, limit: int = 100) -> EhcDashboardOut:
+    """For LA caseworkers: the running clocks of the children they may see (up to `limit` per
+    section, soonest first). Others get empty lists."""
+    user = signed_in(request)
+    limit = max(1, min(limit, 500))
+    empty = EhcDashboardOut(overdue=[], due_this_week=[], at_risk=[])
+    if not user.live_memberships(today()).filter(role=Role.LA_CASEWORKER).exists():
+        return empty
+    sections = services.dashboard_sections(visible_children(user))
+    out: dict[str, list[EhcDashboardStepOut]] = {}
+    total = 0
+    for key, clocks in sections.items():
+        rows = []
+        for clock in clocks[:limit]:
+            step = _step_out(services.step_for(clock))
+            rows.append(
+                EhcDashboardStepOut(
+                    **step.model_dump(), child_id=clock.child_id, child_name=clock.child.full_name
+                )
+            )
+        out[key] = rows
+        total += len(rows)
+    audit_list(user, total, "EHC plans dashboard (API)")
+    return EhcDashboardOut(**out)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.urls import reverse
 
-from passport.access.policies import may_use_emergency_access
+from passport.access.policies import may_use_emergency_access, school_groups_visible_to
 from passport.core.dates import today
-from passport.people.models import Role
+from passport.people.models import STAFF_ROLES, Role
 
 
 def navigation_items(request: HttpRequest) -> list[dict[str, object]]:
@@ -22,8 +22,16 @@ def navigation_items(request: HttpRequest) -> list[dict[str, object]]:
         items.append(("Phase transfers", reverse("phase-transfers")))
     if Role.LA_CASEWORKER in roles:
         items.append(("Overdue confirmations", reverse("overdue-confirmations")))
+        items.append(("EHC plans", reverse("ehcp-dashboard")))
+        items.append(("SEN2 return", reverse("sen2-return")))
+    if roles & {Role.CLUSTER_LEAD, Role.SENCO, Role.SETTING_HEAD} and (
+        school_groups_visible_to(user).exists()
+    ):
+        items.append(("Funding", reverse("funding")))
     if Role.DATA_PROTECTION_LEAD in roles:
         items.append(("Data protection", reverse("data-protection")))
+    if roles & STAFF_ROLES:
+        items.append(("Service directory", reverse("directory")))
     if may_use_emergency_access(user):
         items.append(("Emergency access", reverse("break-glass")))
     return [

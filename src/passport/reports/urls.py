@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from passport.reports.sen2 import views as sen2_views
+
+urlpatterns: list = [
+    path("reports/sen2/", sen2_views.sen2_return, name="sen2-return"),
+]

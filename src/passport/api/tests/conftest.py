@@ -72,8 +72,87 @@ VALID_BODIES: dict[str, dict[str, Any]] = {
 VALID_BODIES["import_common_transfer_file"] = {"file": "<CTfile/>"}
 VALID_BODIES["admit_child"] = {"child_id": 1, "setting_urn": "100001", "starts_on": "2026-09-02"}
 VALID_BODIES["confirm_support_in_place"] = {"admission_id": 1, "passport_read": True}
+# An Open Referral UK service with its organization, price and support kind (docs/directory.md).
+VALID_BODIES["import_oruk_services"] = {
+    "id": "5d1e8a47-31c2-4f0b-8e6a-7c9b2d4e6f09",
+    "name": "Speech and language therapy for schools",
+    "status": "active",
+    "organization": {
+        "id": "0f6a3c52-8a1e-4c7b-9d55-3b1e2f7a9c09",
+        "name": "Avon Children's NHS Trust",
+        "description": "NHS trust",
+    },
+    "cost_options": [
+        {
+            "id": "0b0c6b53-3b0b-4f43-8d7e-5f3f9e1c2a01",
+            "amount": 92,
+            "amount_description": "per hour",
+        }
+    ],
+    "attributes": [
+        {
+            "id": "0b0c6b53-3b0b-4f43-8d7e-5f3f9e1c2a02",
+            "taxonomy_term": {
+                "id": "0b0c6b53-3b0b-4f43-8d7e-5f3f9e1c2a03",
+                "name": "Speech and language therapy",
+                "description": "Speech and language therapy",
+                "taxonomy": "Support Passport support kinds",
+                "term": "speech_and_language_therapy",
+            },
+        }
+    ],
+}
 for _item in ("strategy", "support_item", "outcome", "review"):
     VALID_BODIES[f"change_{_item}"] = VALID_BODIES[f"add_{_item}"]
+# EHC needs assessments and plans (src/passport/ehcp/api.py). Each names the child in the body.
+VALID_BODIES.update(
+    {
+        "request_ehc_assessment": {"child_id": 1, "reason": "Needs unmet after two terms"},
+        "decide_whether_to_assess": {"child_id": 1, "assess": True},
+        "ask_for_advice": {"child_id": 1, "adviser_kind": "psychology", "adviser": "Dr Rees"},
+        "give_advice": {"child_id": 1, "advice_request_id": 1, "advice": "A quiet space"},
+        "decide_not_to_issue": {"child_id": 1, "reason": "Needs can be met at Targeted Plus"},
+        "record_mediation_certificate": {
+            "child_id": 1,
+            "stage": "assess",
+            "issued_on": "2026-01-10",
+        },
+        "issue_draft_plan": {"child_id": 1},
+        "change_draft_plan": {"child_id": 1, "sections": {"section_c": "Asthma, with an inhaler"}},
+        "record_family_response": {"child_id": 1, "comments": "We agree with the draft"},
+        "issue_final_plan": {"child_id": 1, "placement_urn": "100001"},
+        "record_clock_exception": {
+            "child_id": 1,
+            "clock_id": 1,
+            "kind": "pause",
+            "reason": "The setting was closed for four weeks",
+            "starts_on": "2026-01-05",
+            "ends_on": "2026-01-30",
+        },
+        "record_annual_review": {"child_id": 1, "meeting_on": "2026-01-10"},
+        "decide_after_review": {"child_id": 1, "outcome": "keep"},
+        "issue_amended_plan": {"child_id": 1},
+    }
+)
+
+# School-group funding (src/passport/funding/api.py).
+VALID_BODIES.update(
+    {
+        "post_to_pot": {"kind": "allocation", "amount_pence": 2500000, "memo": "Spring allocation"},
+        "create_commission": {
+            "pot_id": 1,
+            "service_id": "0b0c6b53-3b0b-4f43-8d7e-5f3f9e1c2a04",
+            "description": "Speech and language therapy, spring term",
+            "units_per_child": 6,
+            "starts_on": "2026-04-01",
+            "ends_on": "2027-03-31",
+            "child_ids": [1, 2],
+        },
+        "record_deliveries": {
+            "deliveries": [{"child_id": 1, "delivered_on": "2026-11-02", "outcome": "attended"}]
+        },
+    }
+)
 
 
 class Api:

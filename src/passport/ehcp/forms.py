@@ -1,0 +1,156 @@
+"""Forms for EHC needs assessments and plans. They check shape; services check the order of
+steps and the dates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from passport.core.forms import GovukDateField, GovukForm, text_field
+from passport.core.policy import current_pack
+from passport.core.text import LONG_TEXT, SHORT_TEXT
+from passport.ehcp.models import AdviceRequest, AnnualReview, ClockException, Plan
+from passport.organisations.models import Setting
+
+
+def _radios(subject: str, choices: list[tuple[str, str]], **kwargs: Any) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        choices=choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": f"Select {subject}", "invalid_choice": f"Select {subject}"},
+        **kwargs,
+    )
+
+
+class SettingByUrn(forms.CharField):
+    """A setting typed as its URN; a URN no setting has is an error, not a 500."""
+
+    def __init__(self, subject: str, **kwargs: Any) -> None:
+        self.subject = subject
+        super().__init__(max_length=8, strip=True, **kwargs)
+
+    def clean(self, value: Any) -> Setting | None:
+        urn = super().clean(value)
+        if not urn:
+            return None
+        setting = Setting.objects.filter(urn=urn).first()
+        if setting is None:
+            raise forms.ValidationError(
+                f"No setting has the URN {urn}: check {self.subject} on Get Information about "
+                "Schools"
+            )
+        return setting
+
+
+class RequestForm(GovukForm):
+    reason = text_field("Why an assessment is needed", max_length=LONG_TEXT, long=True)
+
+
+class DecideToAssessForm(GovukForm):
+    assess = _radios(
+        "whether the local authority will assess",
+        [("yes", "Yes, carry out an assessment"), ("no", "No, do not assess")],
+    )
+    decided_on = GovukDateField(subject="Date of the decision", past_only=True)
+    reason = text_field("Reason", max_length=LONG_TEXT, long=True, required=False)
+
+
+class AdviceForm(GovukForm):
+    adviser_kind = _radios("who is asked for advice", list(AdviceRequest.AdviserKind.choices))
+    adviser = text_field("Name of the adviser or service", max_length=SHORT_TEXT)
+    asked_on = GovukDateField(subject="Date advice was asked for", past_only=True)
+
+
+class AdviceReceivedForm(GovukForm):
+    advice_id = forms.TypedChoiceField(
+        coerce=int,
+        choices=[],
+        error_messages={
+            "required": "Select whose advice arrived",
+            "invalid_choice": "Select whose advice arrived",
+        },
+    )
+    received_on = GovukDateField(subject="Date the advice arrived", past_only=True)
+
+    def __init__(self, *args: Any, advice: list[tuple[int, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        self.fields["advice_id"].choices = [("", "Choose the adviser"), *list(advice)]  # type: ignore[attr-defined]
+
+
+class NotToIssueForm(GovukForm):
+    reason = text_field("Reason for not issuing a plan", max_length=LONG_TEXT, long=True)
+    decided_on = GovukDateField(subject="Date of the decision", past_only=True)
+
+
+class DraftForm(GovukForm):
+    issued_on = GovukDateField(subject="Date the draft plan is sent", past_only=True)
+
+
+class FamilyResponseForm(GovukForm):
+    responded_on = GovukDateField(subject="Date the family responded", past_only=True)
+    comments = text_field("The family's comments", max_length=LONG_TEXT, long=True, required=False)
+    preferred_urn = SettingByUrn("the setting the family would like", required=False)
+
+
+class FinaliseForm(GovukForm):
+    placement_urn = SettingByUrn("the named setting", required=False)
+    placement_type = text_field("Type of placement", max_length=SHORT_TEXT, required=False)
+    finalised_on = GovukDateField(subject="Date the final plan is issued", past_only=True)
+
+
+class ReviewMeetingForm(GovukForm):
+    meeting_on = GovukDateField(subject="Date of the review meeting", past_only=True)
+    notes = text_field("Notes", max_length=LONG_TEXT, long=True, required=False)
+
+
+class ReviewDecisionForm(GovukForm):
+    outcome = _radios("the decision after the review", list(AnnualReview.Outcome.choices))
+    decided_on = GovukDateField(subject="Date of the decision", past_only=True)
+    ceasing_reason = forms.ChoiceField(required=False, choices=[])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ceasing_reason"].choices = [  # type: ignore[attr-defined]
+            ("", "Only if the plan is ceasing")
+        ] + [(r.code, r.name) for r in current_pack().ehcp.ceasing_reasons]
+
+
+class ExceptionForm(GovukForm):
+    # Names unlike the other forms' on the case page, so no two inputs share an id.
+    clock_id = forms.TypedChoiceField(
+        coerce=int,
+        choices=[],
+        error_messages={"required": "Select the step", "invalid_choice": "Select the step"},
+    )
+    exception_kind = _radios(
+        "whether the clock is paused or excused", list(ClockException.Kind.choices)
+    )
+    exception_reason = text_field("Reason for the exception", max_length=LONG_TEXT, long=True)
+    exception_starts_on = GovukDateField(subject="First day of the exception")
+    exception_ends_on = GovukDateField(subject="Last day of the pause", required=False)
+
+    def __init__(self, *args: Any, clocks: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["clock_id"].choices = [("", "Choose a step"), *clocks]  # type: ignore[attr-defined]
+
+
+def _section_field(name: str) -> forms.CharField:
+    label = str(getattr(Plan._meta.get_field(name), "verbose_name", name))
+    field = text_field(label, max_length=LONG_TEXT, long=True, required=False)
+    field.label = label
+    return field
+
+
+class PlanSectionsForm(GovukForm):
+    """The text sections of a draft plan (E and F are items, changed through the API)."""
+
+    section_a = _section_field("section_a")
+    section_b = _section_field("section_b")
+    section_c = _section_field("section_c")
+    section_d = _section_field("section_d")
+    section_g = _section_field("section_g")
+    section_h1 = _section_field("section_h1")
+    section_h2 = _section_field("section_h2")
+    section_j = _section_field("section_j")
+    section_k = _section_field("section_k")

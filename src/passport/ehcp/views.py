@@ -1,0 +1,378 @@
+"""Pages for EHC needs assessments and plans. Each view parses, authorises through `access`,
+calls one service and renders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from passport.access.policies import Action, audit_list, get_child_for, visible_children
+from passport.children.models import Child
+from passport.core.clocks import Clock, deadline, limit_in_words
+from passport.core.dates import today
+from passport.core.forms import GovukForm
+from passport.core.http import AuthenticatedRequest
+from passport.core.policy import current_pack
+from passport.ehcp import forms, services
+from passport.ehcp.models import AdviceRequest, AssessmentRequest, Plan
+from passport.passports.models import Review
+from passport.people.models import Role
+
+PAGE_SIZE = 25
+
+
+def _child_with_ehcp(request: AuthenticatedRequest, child_id: int, action: Action) -> Child:
+    child = get_child_for(request.user, child_id, action)
+    if not child.access_decision.shows("ehcp"):  # type: ignore[attr-defined]
+        raise Http404("No child with that id is visible to you")
+    return child
+
+
+def _plan_context(plan: Plan | None) -> dict[str, Any]:
+    if plan is None:
+        return {}
+    return {
+        "plan": plan,
+        "outcomes": list(plan.outcomes.all()),
+        "provisions": list(plan.provisions.select_related("outcome")),
+        "ceasing_reason_name": {r.code: r.name for r in current_pack().ehcp.ceasing_reasons}.get(
+            plan.ceasing_reason, plan.ceasing_reason
+        ),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_assessment(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
+    """A parent, young person or SENCO asks the LA for an EHC needs assessment."""
+    child = _child_with_ehcp(request, child_id, Action.REQUEST_ASSESSMENT)
+    review_id = request.POST.get("review") or request.GET.get("review") or ""
+    review = (
+        Review.objects.filter(pk=int(review_id), passport__child=child).first()
+        if review_id.isdigit()
+        else None
+    )
+    form = forms.RequestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_assessment(
+                child, request.user, reason=form.cleaned_data["reason"], source_review=review
+            )
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, "Request for an EHC needs assessment sent")
+            return redirect("ehcp-timeline", child.pk)
+    evidence, _ = services.passport_evidence(child)
+    return render(
+        request,
+        "ehcp/request.html",
+        {
+            "child": child,
+            "form": form,
+            "review": review,
+            "evidence": evidence,
+            "open_request": services.current_request(child)
+            if AssessmentRequest.objects.filter(
+                child=child, status__in=AssessmentRequest.OPEN
+            ).exists()
+            else None,
+            "decide_by": deadline(Clock.DECIDE_TO_ASSESS, today()),
+            "limit": limit_in_words(Clock.DECIDE_TO_ASSESS),
+        },
+    )
+
+
+@login_required
+def timeline(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
+    """The family's (and everyone's) plain-English timeline: each step and its legal limit."""
+    child = _child_with_ehcp(request, child_id, Action.READ)
+    request_row = services.current_request(child)
+    plan = services.current_plan(child)
+    actions = child.permitted_actions  # type: ignore[attr-defined]
+    return render(
+        request,
+        "ehcp/timeline.html",
+        {
+            "child": child,
+            "assessment": request_row,
+            "decisions": list(request_row.decisions.all()) if request_row else [],
+            "steps": services.timeline(child),
+            "may_request": Action.REQUEST_ASSESSMENT in actions
+            and not (request_row and request_row.is_open)
+            and not (plan and plan.status == Plan.Status.FINAL),
+            "may_decide": Action.DECIDE in actions,
+            **_plan_context(plan),
+        },
+    )
+
+
+# The case page's forms, by the `step` each POST names.
+CASE_FORMS: dict[str, type[GovukForm]] = {
+    "decide": forms.DecideToAssessForm,
+    "advice": forms.AdviceForm,
+    "advice_received": forms.AdviceReceivedForm,
+    "not_to_issue": forms.NotToIssueForm,
+    "draft": forms.DraftForm,
+    "family_response": forms.FamilyResponseForm,
+    "finalise": forms.FinaliseForm,
+    "review_meeting": forms.ReviewMeetingForm,
+    "review_decision": forms.ReviewDecisionForm,
+}
+
+
+def _apply(step: str, form: GovukForm, request: AuthenticatedRequest, child: Child) -> str:
+    """Call the service for one step; return what to tell the caseworker."""
+    data = form.cleaned_data
+    by = request.user
+    assessment = services.current_request(child)
+    plan = services.current_plan(child)
+    if step == "decide" and assessment:
+        services.decide_whether_to_assess(
+            assessment,
+            by,
+            assess=data["assess"] == "yes",
+            decided_on=data["decided_on"],
+            reason=data["reason"],
+        )
+        return "Decision whether to assess recorded"
+    if step == "advice" and assessment:
+        services.ask_for_advice(
+            assessment,
+            by,
+            adviser_kind=data["adviser_kind"],
+            adviser=data["adviser"],
+            asked_on=data["asked_on"],
+        )
+        return "Advice asked for"
+    if step == "advice_received" and assessment:
+        advice = get_object_or_404(AdviceRequest, pk=data["advice_id"], request=assessment)
+        services.record_advice(advice, by, received_on=data["received_on"])
+        return "Advice recorded as received"
+    if step == "not_to_issue" and assessment:
+        services.decide_not_to_issue(
+            assessment, by, reason=data["reason"], decided_on=data["decided_on"]
+        )
+        return "Decision not to issue a plan recorded"
+    if step == "draft" and assessment:
+        services.issue_draft_plan(assessment, by, issued_on=data["issued_on"])
+        return "Draft plan issued"
+    if step == "family_response" and plan:
+        services.record_family_response(
+            plan,
+            by,
+            responded_on=data["responded_on"],
+            comments=data["comments"],
+            preferred_setting=data["preferred_urn"],
+        )
+        return "The family's response recorded"
+    if step == "finalise" and plan:
+        services.finalise_plan(
+            plan,
+            by,
+            placement=data["placement_urn"],
+            placement_type=data["placement_type"],
+            finalised_on=data["finalised_on"],
+        )
+        return "Final plan issued"
+    if step == "review_meeting" and plan:
+        services.record_review_meeting(plan, by, meeting_on=data["meeting_on"], notes=data["notes"])
+        return "Review meeting recorded"
+    if step == "review_decision" and plan:
+        review = plan.annual_reviews.filter(decided_on__isnull=True).first()
+        if review is None:
+            raise ValidationError("There is no review waiting for a decision")
+        services.decide_after_review(
+            review,
+            by,
+            outcome=data["outcome"],
+            decided_on=data["decided_on"],
+            ceasing_reason=data["ceasing_reason"],
+        )
+        return "Decision after the review recorded"
+    raise ValidationError("That step is not open for this child")
+
+
+def _open_advice(child: Child) -> list[tuple[int, str]]:
+    return [
+        (a.pk, f"{a.adviser} (asked {a.asked_on:%-d %B %Y})")
+        for a in AdviceRequest.objects.filter(request__child=child, received_on__isnull=True)
+    ]
+
+
+def _case_form(step: str, child: Child, data: Any = None) -> GovukForm:
+    if step == "advice_received":
+        return forms.AdviceReceivedForm(data, advice=_open_advice(child))
+    return CASE_FORMS[step](data)
+
+
+def _exception_form(child: Child, data: Any = None) -> forms.ExceptionForm:
+    running = [
+        (step.clock.pk, f"{step.title} (due {step.clock.due_on:%-d %B %Y})")
+        for step in services.timeline(child)
+        if step.clock.is_running
+    ]
+    return forms.ExceptionForm(data, clocks=running)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
+    """The LA caseworker's case page: the next step, its legal date, and the forms to record it."""
+    child = _child_with_ehcp(request, child_id, Action.DECIDE)
+    failed: GovukForm | None = None
+    step = request.POST.get("step", "")
+    if request.method == "POST":
+        if step == "exception":
+            form: GovukForm = _exception_form(child, request.POST)
+            if form.is_valid():
+                clock = services.StatutoryClock.objects.filter(
+                    pk=form.cleaned_data["clock_id"], child=child
+                ).first()
+                try:
+                    if clock is None:
+                        raise ValidationError({"clock_id": "Select the step"})
+                    services.record_exception(
+                        clock,
+                        request.user,
+                        kind=form.cleaned_data["exception_kind"],
+                        reason=form.cleaned_data["exception_reason"],
+                        starts_on=form.cleaned_data["exception_starts_on"],
+                        ends_on=form.cleaned_data["exception_ends_on"],
+                    )
+                except ValidationError as exc:
+                    form.add_service_errors(exc)
+                else:
+                    messages.success(request, "Exception recorded")
+                    return redirect("ehcp-case", child.pk)
+            failed = form
+        elif step in CASE_FORMS:
+            form = _case_form(step, child, request.POST)
+            if form.is_valid():
+                try:
+                    done = _apply(step, form, request, child)
+                except ValidationError as exc:
+                    form.add_service_errors(exc)
+                else:
+                    messages.success(request, done)
+                    return redirect("ehcp-case", child.pk)
+            failed = form
+        else:
+            raise Http404("No such step")
+    assessment = services.current_request(child)
+    plan = services.current_plan(child)
+
+    def bound(name: str) -> GovukForm:
+        if failed is not None and step == name:
+            return failed
+        return _case_form(name, child)
+
+    steps = services.timeline(child)
+    running = [s for s in steps if s.clock.is_running]
+    open_review = (
+        plan.annual_reviews.filter(decided_on__isnull=True).first()
+        if plan and plan.status == Plan.Status.FINAL
+        else None
+    )
+    return render(
+        request,
+        "ehcp/case.html",
+        {
+            "child": child,
+            "assessment": assessment,
+            "steps": steps,
+            "next_steps": running,
+            "form": failed,
+            "forms": {name: bound(name) for name in CASE_FORMS},
+            "exception_form": failed if step == "exception" and failed else _exception_form(child),
+            "open_advice": _open_advice(child),
+            "advice": list(assessment.advice_requests.all()) if assessment else [],
+            "open_review": open_review,
+            "today": today(),
+            **_plan_context(plan),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
+    """The plan, sections A to K; the caseworker edits a draft's text sections here."""
+    child = _child_with_ehcp(request, child_id, Action.READ)
+    current = services.current_plan(child)
+    if current is None:
+        return render(request, "ehcp/plan.html", {"child": child, "plan": None})
+    may_edit = (
+        Action.DECIDE in child.permitted_actions  # type: ignore[attr-defined]
+        and current.status == Plan.Status.DRAFT
+    )
+    form = None
+    if may_edit:
+        initial = {name: getattr(current, name) for name in forms.PlanSectionsForm.base_fields}
+        form = forms.PlanSectionsForm(
+            request.POST if request.method == "POST" else None, initial=initial
+        )
+        if request.method == "POST" and form.is_valid():
+            get_child_for(request.user, child_id, Action.DECIDE)
+            try:
+                services.edit_plan(current, request.user, sections=form.cleaned_data)
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, "Draft plan saved")
+                return redirect("ehcp-plan", child.pk)
+    elif request.method == "POST":
+        raise Http404("This plan cannot be changed here")
+    return render(
+        request,
+        "ehcp/plan.html",
+        {"child": child, "form": form, "may_edit": may_edit, **_plan_context(current)},
+    )
+
+
+def _page(queryset: Any, number: int) -> tuple[list[Any], bool]:
+    """Return one page of rows and whether there is another, in one query (no count)."""
+    start = (number - 1) * PAGE_SIZE
+    rows = list(queryset[start : start + PAGE_SIZE + 1])
+    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+
+
+def _page_number(value: str | None) -> int:
+    return int(value) if value and value.isdigit() and 0 < int(value) < 10_000 else 1
+
+
+@login_required
+def dashboard(request: AuthenticatedRequest) -> HttpResponse:
+    """The LA caseworker's EHC caseload: overdue, due this week and at risk."""
+    roles = set(request.user.live_memberships(today()).values_list("role", flat=True))
+    if Role.LA_CASEWORKER not in roles:
+        raise Http404("EHC plans are for local authority caseworkers")
+    sections = services.dashboard_sections(visible_children(request.user))
+    on = today()
+    shown = []
+    total = 0
+    for key, title in (
+        ("overdue", "Overdue"),
+        ("due_this_week", "Due this week"),
+        ("at_risk", f"At risk: due within {current_pack().ehcp.at_risk_days} days"),
+    ):
+        number = _page_number(request.GET.get(f"{key}_page"))
+        rows, more = _page(sections[key], number)
+        total += len(rows)
+        shown.append(
+            {
+                "key": key,
+                "title": title,
+                "steps": [services.step_for(clock, on) for clock in rows],
+                "page": number,
+                "more": more,
+            }
+        )
+    audit_list(request.user, total, "EHC plans dashboard")
+    return render(request, "ehcp/dashboard.html", {"sections": shown, "today": on})

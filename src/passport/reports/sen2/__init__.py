@@ -1,0 +1,1 @@
+"""The DfE SEN2 return: field specification, exporter and validator."""
