@@ -22,6 +22,11 @@ OPERATOR_TASKS = (
     ("db_worker", "Run queued background tasks (notifications); keep it running in production"),
     ("otp_code", "Print a demo staff member's current sign-in code (refused in production)"),
     ("retention", "List records past the retention period; --erase --confirm erases them"),
+    ("ehcp_deadlines", "Queue a notice to the family for each missed statutory step (daily)"),
+    ("sen2", "sen2 export --la CODE: the local authority's person-level SEN2 return as CSV"),
+    ("directory", "directory import FILE / directory export: Open Referral UK service directory"),
+    ("funding", "funding check: prove every pot's ledger balances"),
+    ("bench", "bench generate --scale F: national-proportion data for benchmarks (not production)"),
 )
 
 
