@@ -67,7 +67,7 @@ _SERVICE = {
         "attributes": {"type": "array", "items": {"type": "object"}},
     },
 }
-_PAGE = {
+ORUK_PAGE_SCHEMA = {
     "type": "object",
     "required": ["total_items", "total_pages", "page_number", "size", "contents"],
     "properties": {
@@ -83,7 +83,7 @@ _PAGE = {
 }
 
 
-def _json_200(description: str, schema: dict[str, Any]) -> dict[str, Any]:
+def oruk_json_200(description: str, schema: dict[str, Any]) -> dict[str, Any]:
     return {
         "responses": {
             200: {"description": description, "content": {"application/json": {"schema": schema}}}
@@ -91,7 +91,7 @@ def _json_200(description: str, schema: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _json(document: dict[str, Any]) -> HttpResponse:
+def oruk_json(document: dict[str, Any]) -> HttpResponse:
     return HttpResponse(
         json.dumps(document, ensure_ascii=False), content_type="application/json; charset=utf-8"
     )
@@ -107,8 +107,9 @@ class FeedQuery(Schema):
 @router.get(
     "/oruk/services",
     response=ERRORS_ANY,
-    openapi_extra=_json_200(
-        f"A page of active services in the Open Referral UK list shape ({ORUK_PROFILE})", _PAGE
+    openapi_extra=oruk_json_200(
+        f"A page of active services in the Open Referral UK list shape ({ORUK_PROFILE})",
+        ORUK_PAGE_SCHEMA,
     ),
     summary="List active services as Open Referral UK",
 )
@@ -116,13 +117,13 @@ def list_oruk_services(request: HttpRequest, query: Query[FeedQuery]) -> HttpRes
     """Return a page of the directory's active services, as ORUK `GET /services` does: each
     service's own fields and its organization. A page past the last one is empty."""
     signed_in(request)
-    return _json(services_feed(page=query.page, per_page=query.per_page))
+    return oruk_json(services_feed(page=query.page, per_page=query.per_page))
 
 
 @router.get(
     "/oruk/services/{service_id}",
     response=ERRORS_READ,
-    openapi_extra=_json_200(
+    openapi_extra=oruk_json_200(
         f"One service with its organization, price and support kind ({ORUK_PROFILE})", _SERVICE
     ),
     summary="Get one service as Open Referral UK",
@@ -136,7 +137,7 @@ def get_oruk_service(request: HttpRequest, service_id: uuid.UUID) -> HttpRespons
     )
     if service is None:
         raise Http404("No service in the directory has that id")
-    return _json(export_service(service))
+    return oruk_json(export_service(service))
 
 
 class ImportCounts(Schema):

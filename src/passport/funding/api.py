@@ -12,8 +12,8 @@ import uuid
 from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
-from ninja import Field, Router, Schema, Status
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import Field, Query, Router, Schema, Status
 
 from passport.access.policies import (
     audit_list,
@@ -27,7 +27,9 @@ from passport.api.auth import signed_in
 from passport.api.params import MAX_ID, RowId
 from passport.api.problems import ERRORS_CREATE, ERRORS_READ
 from passport.core.text import SHORT_TEXT
+from passport.directory.api import ORUK_PAGE_SCHEMA, FeedQuery, oruk_json, oruk_json_200
 from passport.directory.models import Service
+from passport.directory.oruk.export import published_services, services_feed
 from passport.funding import services
 from passport.funding.models import Commission, Delivery, Pot
 from passport.funding.services import CommissionRequest, DeliveryLine
@@ -217,6 +219,26 @@ def list_pots(request: HttpRequest, group_id: RowId, year: int | None = None) ->
     if year is not None:
         pots = pots.filter(financial_year=year)
     return [_pot_out(pot) for pot in pots]
+
+
+@router.get(
+    "/funding/groups/{group_id}/oruk/services",
+    response=ERRORS_READ,
+    openapi_extra=oruk_json_200(
+        "A page of the active services the group has commissioned, in the Open Referral UK "
+        "list shape",
+        ORUK_PAGE_SCHEMA,
+    ),
+    summary="List a school group's commissioned services as Open Referral UK",
+)
+def list_group_oruk_services(
+    request: HttpRequest, group_id: RowId, query: Query[FeedQuery]
+) -> HttpResponse:
+    """The group's commissioned services (any commission, open or closed, while the service is
+    active), as ORUK `GET /services` answers, for cluster leads and the SENCOs of its settings."""
+    group = _group(signed_in(request), group_id)
+    commissioned = published_services().filter(commissions__school_group=group).distinct()
+    return oruk_json(services_feed(commissioned, page=query.page, per_page=query.per_page))
 
 
 @router.post(

@@ -155,3 +155,35 @@ def test_strangers_get_404(api, world):
         url = f"/api/funding/commissions/{commission['id']}/deliveries"
         assert api.post(url, {"deliveries": [session]}).status_code == 422
     assert balances(pot).available == 1_000_000 - 2 * 6 * 6500
+
+
+def test_the_groups_commissioned_services_are_a_valid_oruk_feed(api, world):
+    from passport.directory.models import Service
+    from passport.directory.oruk.validation import validate_service_page
+
+    Service.objects.create(
+        provider=world.provider,
+        name="Occupational therapy nobody commissioned",
+        support_kind="occupational_therapy",
+        unit="hour",
+        unit_cost_pence=8500,
+    )
+    pot = pot_with(world, 500_000)
+    api.as_user(world.lead)
+    url = f"/api/funding/groups/{world.group.pk}/oruk/services"
+    assert api.get(url).json()["contents"] == []
+    created = api.post(
+        f"/api/funding/groups/{world.group.pk}/commissions",
+        commission_body(world, pot, world.children),
+    )
+    assert created.status_code == 201, created.json()
+    page = api.get(url).json()
+    assert validate_service_page(page) == []
+    assert [s["id"] for s in page["contents"]] == [str(world.service.pk)]
+    senco = api.as_user(world.sencos[0]).get(url)
+    assert senco.status_code == 200 and senco.json()["total_items"] == 1
+    from passport.people.models import Role
+    from passport.testing.factories import SettingFactory, staff
+
+    outsider = staff(Role.SENCO, SettingFactory())
+    assert api.as_user(outsider).get(url).status_code == 404
