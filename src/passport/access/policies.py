@@ -9,9 +9,14 @@ grants in rules.toml say what each relationship gives. This module never imports
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models.signals import post_delete, post_save
 from django.http import Http404
 from django.utils import timezone
 
@@ -39,12 +44,14 @@ __all__ = [
     "children_for_commissioning",
     "decide",
     "get_child_for",
+    "live_roles",
     "local_authorities_for_returns",
     "may_export_la_returns",
     "may_manage_directory",
     "may_manage_school_group",
     "may_record_delivery",
     "may_use_emergency_access",
+    "memberships_memo",
     "school_group_share_visible",
     "school_groups_visible_to",
     "settings_where_user_adds_children",
@@ -93,8 +100,55 @@ class ChildNotFound(Http404):
     """
 
 
+# Within one request (see `memberships_memo`), each person's live memberships are read once and
+# shared by the session check, the navigation and every decision the request takes.
+_memberships_memo: ContextVar[dict[tuple[int, dt.date], list[Membership]] | None] = ContextVar(
+    "live_memberships_memo", default=None
+)
+
+
+@contextmanager
+def memberships_memo() -> Iterator[None]:
+    """Read each person's live memberships at most once while the block runs (one request).
+
+    Any membership saved or deleted meanwhile empties the memo, so a request that changes
+    someone's roles decides from the new ones. Outside the block nothing is remembered.
+    """
+    token = _memberships_memo.set({})
+    try:
+        yield
+    finally:
+        _memberships_memo.reset(token)
+
+
+def _forget_memberships(**kwargs: Any) -> None:
+    memo = _memberships_memo.get()
+    if memo:
+        memo.clear()
+
+
+post_save.connect(_forget_memberships, sender=Membership, dispatch_uid="access-forget-memberships")
+post_delete.connect(
+    _forget_memberships, sender=Membership, dispatch_uid="access-forget-memberships-deleted"
+)
+
+
 def _memberships(user: User, on: dt.date) -> list[Membership]:
-    return list(user.live_memberships(on).select_related("setting", "local_authority", "provider"))
+    memo = _memberships_memo.get()
+    key = (user.pk, on)
+    if memo is not None and key in memo:
+        return list(memo[key])
+    found = list(user.live_memberships(on).select_related("setting", "local_authority", "provider"))
+    if memo is not None:
+        memo[key] = found
+    return list(found)
+
+
+def live_roles(user: User, *, on: dt.date | None = None) -> frozenset[str]:
+    """Return the roles the person holds today (for the session check and the navigation)."""
+    if not user.is_authenticated:
+        return frozenset()
+    return frozenset(m.role for m in _memberships(user, on or today()))
 
 
 def _organisation(membership: Membership) -> str:
@@ -308,7 +362,9 @@ def visible_children(user: User, *, on: dt.date | None = None) -> QuerySet[Child
     rules = current_rules()
     memberships = _memberships(user, on)
     roles = {Role(m.role) for m in memberships}
-    reach = Q(pk__in=[])
+    # Each source yields the ids of children reached one way. They are joined with UNION rather
+    # than OR-ed IN filters, so PostgreSQL starts from the few ids and does not scan every child.
+    reach: list[QuerySet[Any]] = []
 
     readers_on_roll = rules.roles_with(Relationship.ON_ROLL_AT_MY_SETTING, Action.READ)
     readers_admitted = rules.roles_with(Relationship.ADMITTED_TO_MY_SETTING, Action.READ)
@@ -316,14 +372,12 @@ def visible_children(user: User, *, on: dt.date | None = None) -> QuerySet[Child
     on_roll = [s for s, (role, _) in staff_settings.items() if role in readers_on_roll]
     admitted = [s for s, (role, _) in staff_settings.items() if role in readers_admitted]
     if on_roll:
-        reach |= Q(
-            pk__in=Enrolment.objects.live_on(on).filter(setting_id__in=on_roll).values("child_id")
+        reach.append(
+            Enrolment.objects.live_on(on).filter(setting_id__in=on_roll).values("child_id")
         )
     if admitted:
-        reach |= Q(
-            pk__in=Enrolment.objects.filter(setting_id__in=admitted, starts_on__gt=on).values(
-                "child_id"
-            )
+        reach.append(
+            Enrolment.objects.filter(setting_id__in=admitted, starts_on__gt=on).values("child_id")
         )
 
     if Role.PARENT_CARER in roles:
@@ -336,17 +390,17 @@ def visible_children(user: User, *, on: dt.date | None = None) -> QuerySet[Child
             .annotate(keeps=_excluded_by_young_person(OuterRef("pk"), user))
             .filter(Q(keeps__isnull=True) | Q(keeps=True))
         )
-        reach |= Q(pk__in=parented.values("pk"))
+        reach.append(parented.values("pk"))
 
     if Role.YOUNG_PERSON in roles:
         own = Child.objects.filter(own_account=user).first()
         if own is not None and own.holds_own_rights(on):
-            reach |= Q(pk=own.pk)
+            reach.append(Child.objects.filter(pk=own.pk).values("pk"))
 
     caseworker_las = [m.local_authority_id for m in memberships if m.role == Role.LA_CASEWORKER]
     if caseworker_las:
-        reach |= Q(
-            pk__in=CaseloadAssignment.objects.live_on(on).filter(caseworker=user).values("child_id")
+        reach.append(
+            CaseloadAssignment.objects.live_on(on).filter(caseworker=user).values("child_id")
         )
         wide = list(
             LocalAuthorityWideAccess.objects.live_on(on)
@@ -354,8 +408,9 @@ def visible_children(user: User, *, on: dt.date | None = None) -> QuerySet[Child
             .values_list("local_authority_id", flat=True)
         )
         if wide:
-            reach |= Q(home_local_authority_id__in=wide) | Q(
-                pk__in=Enrolment.objects.live_on(on)
+            reach.append(Child.objects.filter(home_local_authority_id__in=wide).values("pk"))
+            reach.append(
+                Enrolment.objects.live_on(on)
                 .filter(setting__local_authority_id__in=wide)
                 .values("child_id")
             )
@@ -369,15 +424,17 @@ def visible_children(user: User, *, on: dt.date | None = None) -> QuerySet[Child
             .filter(provider_id__in=providers)
             .values("child_id"),
         )
-        reach |= Q(pk__in=consented.values("child_id"))
+        reach.append(consented.values("child_id"))
 
     if roles & rules.roles_with(Relationship.BREAK_GLASS, Action.READ):
-        reach |= Q(
-            pk__in=BreakGlass.objects.filter(user=user, expires_at__gt=timezone.now()).values(
-                "child_id"
-            )
+        reach.append(
+            BreakGlass.objects.filter(user=user, expires_at__gt=timezone.now()).values("child_id")
         )
-    return Child.objects.filter(reach)
+    if not reach:
+        return Child.objects.filter(pk__in=[])
+    # A part of a UNION may not carry its model's default ordering.
+    first, *rest = (source.order_by() for source in reach)
+    return Child.objects.filter(pk__in=first.union(*rest) if rest else first)
 
 
 def get_child_for(user: User, child_id: int, action: Action) -> Child:

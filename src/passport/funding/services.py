@@ -610,9 +610,14 @@ def record_delivery(user: User, commission: Commission, line: DeliveryLine) -> D
 # Reading
 
 
-def commissions_for_child(child: Child) -> list[dict[str, object]]:
+def commissions_for_child(
+    child: Child, support_items: Iterable[SupportItem] | None = None
+) -> list[dict[str, object]]:
     """Return, for each approved or closed commission naming the child, what was commissioned,
-    what their Support in place specifies, and what was delivered."""
+    what their Support in place specifies, and what was delivered.
+
+    Pass the passport's support items when the caller has them already (the passport page
+    prefetches them), to save reading them again."""
     rows = []
     places = (
         CommissionPlace.objects.filter(
@@ -622,7 +627,11 @@ def commissions_for_child(child: Child) -> list[dict[str, object]]:
         .select_related("commission__provider")
         .prefetch_related("deliveries")
     )
-    support = list(SupportItem.objects.filter(passport__child=child))
+    support = (
+        list(support_items)
+        if support_items is not None
+        else list(SupportItem.objects.filter(passport__child=child))
+    )
     for place in places:
         commission = place.commission
         deliveries = list(place.deliveries.all())

@@ -15,8 +15,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from passport.access.policies import live_roles, memberships_memo
 from passport.people.models import User
-from passport.people.services import authenticator_for, live_roles, needs_second_factor
+from passport.people.services import authenticator_for, needs_second_factor
 
 SIGNED_IN_AT = "passport_signed_in_at"
 SEEN_AT = "passport_seen_at"
@@ -82,14 +83,17 @@ class SessionRules:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if SESSION_KEY in request.session:
-            reason = _why_session_ends(request)
-            if reason is not None:
-                logout(request)
-                if not _is_api(request):
-                    messages.info(request, reason)
-                    return redirect(_sign_in_url(request))
-        return self.get_response(request)
+        # The live roles read for the check below are the ones the navigation and the access
+        # policy use for the rest of this request: one query, not one per use.
+        with memberships_memo():
+            if SESSION_KEY in request.session:
+                reason = _why_session_ends(request)
+                if reason is not None:
+                    logout(request)
+                    if not _is_api(request):
+                        messages.info(request, reason)
+                        return redirect(_sign_in_url(request))
+            return self.get_response(request)
 
     def process_view(
         self,

@@ -5,7 +5,11 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.urls import reverse
 
-from passport.access.policies import may_use_emergency_access, school_groups_visible_to
+from passport.access.policies import (
+    live_roles,
+    may_use_emergency_access,
+    school_groups_visible_to,
+)
 from passport.core.dates import today
 from passport.people.models import STAFF_ROLES, Role
 
@@ -15,7 +19,7 @@ def navigation_items(request: HttpRequest) -> list[dict[str, object]]:
     user = request.user
     if not user.is_authenticated or getattr(request, "second_factor_pending", False):
         return []
-    roles = set(user.live_memberships(today()).values_list("role", flat=True))
+    roles = live_roles(user, on=today())
     items = [("Children", reverse("children"))]
     if roles & {Role.SENCO, Role.SETTING_HEAD}:
         items.append(("New arrivals", reverse("new-arrivals")))
