@@ -35,6 +35,11 @@ class Layer(_Strict):
     code: str = Field(pattern=r"^[a-z_]+$")
     name: str
     description: str
+    # Targeted Plus brings in professionals (Experts at Hand) through the school group: a change
+    # to this layer names them. Specialist provision comes from a Specialist Provision Package
+    # under an EHC plan: a change to this layer names the package.
+    records_professionals: bool = False
+    records_provision_package: bool = False
 
 
 class Layers(_Strict):
@@ -297,6 +302,10 @@ class PolicyPack(_Strict):
     def layer_choices(self) -> list[tuple[str, str]]:
         """Return (code, name) pairs in the pack's order."""
         return [(layer.code, layer.name) for layer in self.layers.layer]
+
+    def layer(self, code: str) -> Layer | None:
+        """Return the layer with this code, or None if the pack no longer has it."""
+        return next((layer for layer in self.layers.layer if layer.code == code), None)
 
     def layer_name(self, code: str) -> str:
         """Return the display name of a layer code, or the code if the pack no longer has it."""

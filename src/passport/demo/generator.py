@@ -1092,11 +1092,31 @@ class _Builder:
                 reason = content.STEP_DOWN_REASON.format(review=f"{day:%-d %B %Y}")
             by = self.senco[self._setting_on(d.plan, day).key]
             text = self._fmt(reason, d.plan, area=d.first.area, prof=d.first.professional)
+            pack_layer = self.pack.layer(layer)
             assignment = LayerAssignment(
-                passport=d.passport, layer=layer, starts_on=day, reason=text, recorded_by=by
+                passport=d.passport,
+                layer=layer,
+                starts_on=day,
+                reason=text,
+                recorded_by=by,
+                professionals_involved=(
+                    f"{d.first.professional[0].upper()}{d.first.professional[1:]} through Experts "
+                    "at Hand, every other week"
+                    if pack_layer and pack_layer.records_professionals
+                    else ""
+                ),
+                provision_package=(
+                    f"Specialist Provision Package: {self._need_name(d.plan.needs[0])}"
+                    if pack_layer and pack_layer.records_provision_package
+                    else ""
+                ),
             )
             rows.append((assignment, by, day))
         return rows
+
+    def _need_name(self, code: str) -> str:
+        need = self.pack.need_type(code)
+        return need.name if need else code
 
     def _is_step_up(self, before: str, after: str) -> bool:
         order = [code for code, _ in self.pack.layer_choices()]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import HeaderEx, P, QueryEx, Router, Status
@@ -19,6 +20,7 @@ from passport.access.policies import Action, get_child_for
 from passport.api.auth import signed_in
 from passport.api.params import RowId
 from passport.api.problems import ERRORS_READ, ERRORS_WRITE
+from passport.organisations.models import SchoolGroup
 from passport.passports import services
 from passport.passports.models import Passport
 from passport.passports.schemas import (
@@ -226,9 +228,15 @@ def change_layer(
 ) -> Status[Passport]:
     """Put the child at a layer from a date, with the reason; earlier layers stay in the history."""
     passport = _passport_for(request, child_id, Action.WRITE)
+    data = payload.model_dump()
+    group_id = data.pop("school_group_id")
+    school_group = SchoolGroup.objects.filter(pk=group_id).first() if group_id else None
+    if group_id and school_group is None:
+        raise ValidationError({"school_group_id": "No school group has that id"})
     services.change_layer(
         passport,
-        **payload.model_dump(),
+        **data,
+        school_group=school_group,
         by=signed_in(request),
         expected_version=_expected_version(if_match, expected_version),
     )

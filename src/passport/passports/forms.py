@@ -6,9 +6,12 @@ from typing import Any
 
 from django import forms
 
+from passport.children.models import Child, Enrolment
+from passport.core.dates import today
 from passport.core.forms import GovukDateField, GovukForm, text_field
 from passport.core.policy import current_pack
 from passport.core.text import LONG_TEXT, SHORT_TEXT
+from passport.organisations.models import SchoolGroup
 from passport.passports.models import (
     AboutMeContribution,
     GroupSize,
@@ -186,9 +189,29 @@ class LayerForm(GovukForm):
     layer = forms.ChoiceField(widget=forms.RadioSelect)
     starts_on = GovukDateField(subject="Start date")
     reason = text_field("Reason for the change", max_length=LONG_TEXT, long=True)
+    # Asked on the same page rather than revealed by the layer's radio, so it works without
+    # JavaScript; the service says which layers need them.
+    professionals_involved = text_field(
+        "Professionals involved", max_length=LONG_TEXT, required=False, long=True
+    )
+    school_group = forms.ModelChoiceField(
+        queryset=SchoolGroup.objects.none(),
+        required=False,
+        empty_label="None",
+        error_messages={"invalid_choice": "Select a school group from the list"},
+    )
+    provision_package = text_field(
+        "Specialist Provision Package", max_length=SHORT_TEXT, required=False
+    )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, child: Child | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        groups = SchoolGroup.objects.none()
+        if child is not None:
+            groups = SchoolGroup.objects.filter(
+                settings__enrolments__in=Enrolment.objects.live_on(today()).filter(child=child)
+            ).distinct()
+        self.fields["school_group"].queryset = groups  # type: ignore[attr-defined]
         pack = current_pack()
         self.fields["layer"].choices = pack.layer_choices()  # type: ignore[attr-defined]
         self.fields["layer"].error_messages.update({"required": "Select the layer of support"})

@@ -17,7 +17,7 @@ from passport.children.models import Child, LiveQuerySet
 from passport.core.dates import today
 from passport.core.policy import current_pack
 from passport.core.text import LONG_TEXT, SHORT_TEXT, reject_markup
-from passport.organisations.models import Provider
+from passport.organisations.models import Provider, SchoolGroup
 
 
 def _support_kind_validator(code: str) -> None:
@@ -286,6 +286,27 @@ class LayerAssignment(models.Model):
     layer = models.CharField(max_length=30, validators=[_layer_code_validator])
     starts_on = models.DateField()
     reason = models.TextField(max_length=LONG_TEXT, validators=[reject_markup])
+    professionals_involved = models.TextField(
+        "Professionals involved",
+        blank=True,
+        max_length=LONG_TEXT,
+        validators=[reject_markup],
+        help_text="Education and health professionals brought in (Experts at Hand)",
+    )
+    school_group = models.ForeignKey(
+        SchoolGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The school group whose shared services support the child",
+    )
+    provision_package = models.CharField(
+        "Specialist Provision Package",
+        max_length=SHORT_TEXT,
+        blank=True,
+        validators=[reject_markup],
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -14,6 +14,7 @@ from ninja import Schema
 from pydantic import BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
+from passport.api.params import MAX_ID
 from passport.core.policy import current_pack
 from passport.core.text import LONG_TEXT, SHORT_TEXT
 from passport.passports.models import (
@@ -157,6 +158,19 @@ class LayerIn(Input):
     layer: Code
     starts_on: IsoDate
     reason: RequiredText
+    professionals_involved: str = Field(
+        "",
+        max_length=LONG_TEXT,
+        description="For a layer that brings in professionals (Targeted Plus): who, from where",
+    )
+    school_group_id: int | None = Field(
+        None, ge=1, le=MAX_ID, description="The school group whose services support the child"
+    )
+    provision_package: str = Field(
+        "",
+        max_length=SHORT_TEXT,
+        description="For the specialist layer: the Specialist Provision Package",
+    )
 
 
 class LayerAssignmentOut(Schema):
@@ -164,8 +178,15 @@ class LayerAssignmentOut(Schema):
     layer: CodeName
     starts_on: dt.date
     reason: str
+    professionals_involved: str
+    school_group: str | None
+    provision_package: str
     recorded_by: str
     recorded_at: dt.datetime
+
+    @staticmethod
+    def resolve_school_group(obj: LayerAssignment) -> str | None:
+        return obj.school_group.name if obj.school_group_id else None
 
     @staticmethod
     def resolve_layer(obj: LayerAssignment) -> CodeName:

@@ -15,9 +15,10 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F
 
-from passport.children.models import Child
+from passport.children.models import Child, Enrolment
 from passport.core.dates import add_months, today
 from passport.core.policy import current_pack
+from passport.organisations.models import SchoolGroup
 from passport.passports.models import (
     AboutMeContribution,
     LayerAssignment,
@@ -260,9 +261,45 @@ def change_layer(
     reason: str,
     by: User,
     expected_version: int | None = None,
+    professionals_involved: str = "",
+    school_group: SchoolGroup | None = None,
+    provision_package: str = "",
 ) -> LayerAssignment:
-    """Put the child at a layer of support from a date, with the reason."""
+    """Put the child at a layer of support from a date, with the reason.
+
+    The pack says which layers name more: Targeted Plus names the professionals brought in
+    (Experts at Hand) and may name the school group, which must include a setting the child is
+    on roll at; Specialist names the Specialist Provision Package.
+    """
     errors: dict[str, str] = {}
+    pack_layer = current_pack().layer(layer)
+    if pack_layer is not None and pack_layer.records_professionals:
+        if not professionals_involved.strip():
+            errors["professionals_involved"] = (
+                f"Enter the professionals involved at {pack_layer.name}, such as a speech and "
+                "language therapist from Experts at Hand"
+            )
+        on_roll_at = Enrolment.objects.live_on(starts_on).filter(child_id=passport.child_id)
+        if (
+            school_group is not None
+            and not school_group.settings.filter(pk__in=on_roll_at.values("setting_id")).exists()
+        ):
+            errors["school_group"] = (
+                "Select a school group that includes a setting the child is on roll at"
+            )
+    elif school_group is not None or professionals_involved.strip():
+        errors["layer"] = (
+            "Professionals and a school group are recorded only for a layer that brings them in"
+        )
+    if pack_layer is not None and pack_layer.records_provision_package:
+        if not provision_package.strip():
+            errors["provision_package"] = (
+                f"Enter the Specialist Provision Package for {pack_layer.name}"
+            )
+    elif provision_package.strip():
+        errors["provision_package"] = (
+            "A Specialist Provision Package is recorded only for the specialist layer"
+        )
     current = passport.current_layer()
     if current is not None and current.layer == layer:
         errors["layer"] = (
@@ -281,7 +318,14 @@ def change_layer(
     if errors:
         raise ValidationError(errors)
     assignment = LayerAssignment(
-        passport=passport, layer=layer, starts_on=starts_on, reason=reason.strip(), recorded_by=by
+        passport=passport,
+        layer=layer,
+        starts_on=starts_on,
+        reason=reason.strip(),
+        professionals_involved=professionals_involved.strip(),
+        school_group=school_group,
+        provision_package=provision_package.strip(),
+        recorded_by=by,
     )
     _save(assignment, by)
     _record_change(passport, by, expected_version)

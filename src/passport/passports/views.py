@@ -171,7 +171,8 @@ def passport_page(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
             "outcomes",
             "reviews",
             Prefetch(
-                "layer_assignments", queryset=LayerAssignment.objects.select_related("recorded_by")
+                "layer_assignments",
+                queryset=LayerAssignment.objects.select_related("recorded_by", "school_group"),
             ),
             Prefetch(
                 "about_me_contributions",
@@ -205,6 +206,7 @@ def _passport_context(
         "may_consent": Action.CONSENT in actions,
         "may_share": Action.SHARE in actions,
         "may_export": Action.EXPORT in actions,
+        "may_print": Action.PRINT in actions,
         "sections": decision.sections,
         "decision": decision,
         "parents": (
@@ -217,7 +219,11 @@ def _passport_context(
         "today": today(),
         "review_due": services.review_due_on(passport) if passport else None,
         # Commissioned sessions for this child, what Support in place specifies, and delivered.
-        "delivered": funding.commissions_for_child(child) if decision.shows("support") else [],
+        "delivered": (
+            funding.commissions_for_child(child, passport.support_items.all() if passport else None)
+            if decision.shows("support")
+            else []
+        ),
     }
 
 
@@ -361,7 +367,7 @@ def edit_needs(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
 def change_layer(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
     child, passport = _passport_for(request, child_id, Action.WRITE)
     current = passport.current_layer()
-    form = LayerForm(request.POST or None, initial={"starts_on": today()})
+    form = LayerForm(request.POST or None, initial={"starts_on": today()}, child=child)
     if (
         request.method == "POST"
         and form.is_valid()

@@ -12,6 +12,7 @@ from django.urls import reverse
 from passport.core import policy
 from passport.core.dates import today
 from passport.passports import services
+from passport.organisations.models import SchoolGroup
 from passport.passports.models import Review
 from passport.people.models import Role
 from passport.testing.factories import SettingFactory, child_on_roll, put_at_layer, staff
@@ -76,9 +77,107 @@ def test_overdue_review_is_flagged_in_the_list_and_on_the_passport(client, schoo
 
 def test_interlocking_layers_allow_any_layer_from_day_one(passport, senco):
     services.change_layer(
-        passport, layer="specialist", starts_on=today(), reason="Complex needs from birth", by=senco
+        passport,
+        layer="specialist",
+        starts_on=today(),
+        reason="Complex needs from birth",
+        provision_package="Complex physical needs package",
+        by=senco,
     )
     assert passport.current_layer().layer == "specialist"
+
+
+def test_targeted_plus_names_the_professionals_and_the_childs_school_group(passport, senco, school):
+    with pytest.raises(ValidationError) as error:
+        services.change_layer(
+            passport, layer="targeted_plus", starts_on=today(), reason="Needs SLT", by=senco
+        )
+    assert "professionals involved" in error.value.message_dict["professionals_involved"][0]
+    elsewhere = SchoolGroup.objects.create(name="A group the child's school is not in")
+    elsewhere.settings.add(SettingFactory())
+    with pytest.raises(ValidationError) as error:
+        services.change_layer(
+            passport,
+            layer="targeted_plus",
+            starts_on=today(),
+            reason="Needs SLT",
+            professionals_involved="NHS speech and language therapist, fortnightly",
+            school_group=elsewhere,
+            by=senco,
+        )
+    assert "on roll at" in error.value.message_dict["school_group"][0]
+    own = SchoolGroup.objects.create(name="The child's school group")
+    own.settings.add(school)
+    services.change_layer(
+        passport,
+        layer="targeted_plus",
+        starts_on=today(),
+        reason="Needs SLT",
+        professionals_involved="NHS speech and language therapist, fortnightly",
+        school_group=own,
+        by=senco,
+    )
+    current = passport.current_layer()
+    assert (current.layer, current.school_group) == ("targeted_plus", own)
+    assert current.professionals_involved.startswith("NHS speech")
+
+
+def test_specialist_names_its_package_and_other_layers_take_neither(passport, senco):
+    with pytest.raises(ValidationError) as error:
+        services.change_layer(
+            passport, layer="specialist", starts_on=today(), reason="EHC plan", by=senco
+        )
+    assert "Specialist Provision Package" in error.value.message_dict["provision_package"][0]
+    with pytest.raises(ValidationError) as error:
+        services.change_layer(
+            passport,
+            layer="targeted",
+            starts_on=today(),
+            reason="x",
+            provision_package="Complex physical needs package",
+            by=senco,
+        )
+    assert "only for the specialist layer" in error.value.message_dict["provision_package"][0]
+    assert passport.current_layer() is None
+
+
+def test_the_layer_page_asks_for_professionals_and_shows_the_childs_school_groups(
+    client, passport, senco, school
+):
+    group = SchoolGroup.objects.create(name="Frome Valley partnership")
+    group.settings.add(school)
+    client.force_login(senco)
+    url = reverse("change-layer", args=[passport.child_id])
+    page = client.get(url).content.decode()
+    assert "Frome Valley partnership" in page and "Professionals involved" in page
+    response = client.post(
+        url,
+        {
+            "layer": "targeted_plus",
+            "starts_on-day": today().day,
+            "starts_on-month": today().month,
+            "starts_on-year": today().year,
+            "reason": "Speech needs not met by Targeted support",
+        },
+    )
+    assert "Enter the professionals involved" in response.content.decode()
+    response = client.post(
+        url,
+        {
+            "layer": "targeted_plus",
+            "starts_on-day": today().day,
+            "starts_on-month": today().month,
+            "starts_on-year": today().year,
+            "reason": "Speech needs not met by Targeted support",
+            "professionals_involved": "Speech and language therapist from the NHS trust",
+            "school_group": group.pk,
+        },
+    )
+    assert response.status_code == 302
+    assert passport.current_layer().school_group == group
+    passport_page = client.get(reverse("passport", args=[passport.child_id])).content.decode()
+    assert "Speech and language therapist from the NHS trust" in passport_page
+    assert "Frome Valley partnership" in passport_page
 
 
 @pytest.fixture
