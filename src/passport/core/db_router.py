@@ -34,7 +34,9 @@ PRIMARY = "default"
 REPLICA = "replica"
 PIN_SESSION_KEY = "passport_primary_until"
 DEFAULT_PIN_SECONDS = 10
-ALWAYS_PRIMARY_APPS = frozenset({"sessions"})
+# Whatever grants access is read from the primary: a consent withdrawn or a membership ended must
+# take effect at once, not after the replica catches up.
+ALWAYS_PRIMARY_APPS = frozenset({"sessions", "access", "people", "otp_totp", "otp_static", "axes"})
 # Writes that do not pin: every read of a child appends an audit row, and a session or sign-in
 # throttle row is bookkeeping; none of them is read back by the person on their next page.
 BOOKKEEPING_APPS = frozenset({"audit", "sessions", "axes"})

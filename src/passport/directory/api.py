@@ -199,7 +199,8 @@ def import_oruk_services(request: HttpRequest) -> Any:
     user = signed_in(request)
     if not may_manage_directory(user):
         raise PermissionDenied("Only an administrator or a cluster lead may import services")
-    declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    length = str(request.META.get("CONTENT_LENGTH") or "0")
+    declared = int(length) if length.isascii() and length.isdigit() else 0
     try:
         if declared > _largest_body():
             raise DirectoryImportError(

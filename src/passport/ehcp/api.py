@@ -23,7 +23,6 @@ from passport.access.policies import (
     Action,
     ChildNotFound,
     audit_list,
-    can,
     get_child_for,
     visible_children,
 )
@@ -383,12 +382,13 @@ class EhcAdviceGivenIn(Input):
 def give_advice(request: HttpRequest, payload: EhcAdviceGivenIn) -> Status[AdviceRequest]:
     """The caseworker records advice that arrived; a professional of the provider that was
     asked gives it themselves."""
-    user = signed_in(request)
-    child = Child.objects.filter(pk=payload.child_id).first()
-    deciding = child is not None and can(user, child, Action.DECIDE)
-    user, child = _child_named(
-        request, payload.child_id, Action.DECIDE if deciding else Action.ADVISE
-    )
+    # One audited decision; the actions it permits say whether this is the caseworker
+    # recording advice (decide) or the professional asked giving it (advise).
+    user, child = _child_named(request, payload.child_id, Action.READ)
+    permitted = child.permitted_actions  # type: ignore[attr-defined]
+    deciding = Action.DECIDE in permitted
+    if not deciding and Action.ADVISE not in permitted:
+        raise ValidationError({"child_id": "No child with that id is visible to you"})
     advice = AdviceRequest.objects.filter(
         pk=payload.advice_request_id, request__child=child
     ).first()

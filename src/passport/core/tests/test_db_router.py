@@ -118,3 +118,14 @@ def test_reads_inside_a_transaction_on_the_primary_stay_there(
 def test_migrations_run_on_the_primary_only() -> None:
     assert router.allow_migrate("default", "children")
     assert not router.allow_migrate("replica", "children")
+
+
+def test_what_grants_access_is_always_read_from_the_primary() -> None:
+    from passport.access.models import Consent
+    from passport.people.models import Membership
+
+    seen = serve(
+        request_with({}),
+        lambda seen: seen.extend(router.db_for_read(model) for model in (Consent, Membership)),
+    )
+    assert seen == ["default", "default"]

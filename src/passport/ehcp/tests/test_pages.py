@@ -259,3 +259,12 @@ def test_a_teacher_does_not_see_the_ehc_timeline(client, case):
     client.force_login(case.senco)
     page = client.get(reverse("ehcp-timeline", args=[case.child.pk])).content.decode()
     assert "Within 6 weeks of the request" in page
+
+
+@pytest.mark.parametrize("odd", ["²", "٣", "99999999999999999999", "-1"])
+def test_odd_numbers_in_the_address_are_ignored_not_a_server_error(client, case, odd):
+    client.force_login(case.senco)
+    url = reverse("ehcp-request", args=[case.child.pk])
+    assert client.get(url, {"review": odd}).status_code == 200
+    client.force_login(caseworker_for(case.child))
+    assert client.get(reverse("ehcp-dashboard"), {"overdue_page": odd}).status_code == 200

@@ -241,3 +241,16 @@ def test_senco_names_the_kind_of_support_on_the_passport_form(client, world):
     assert client.post(url, {**body, "support_kind": "occupational_therapy"}).status_code == 302
     kinds = set(child.passport.support_items.values_list("support_kind", flat=True))
     assert kinds == {"speech_and_language_therapy", "occupational_therapy"}
+
+
+def test_a_therapist_sees_a_childs_name_in_a_commission_only_if_consent_covers_identity(
+    client, world
+):
+    _, commission = commissioned(world, world.children[:2])
+    named, unnamed = world.children[0], world.children[1]
+    access_services.give_consent(named, world.provider, ["identity", "support"], parent_of(named))
+    access_services.give_consent(unnamed, world.provider, ["support"], parent_of(unnamed))
+    client.force_login(world.therapist)
+    page = client.get(reverse("funding-commission", args=[commission.pk])).content.decode()
+    assert named.full_name in page
+    assert unnamed.full_name not in page and unnamed.family_name not in page

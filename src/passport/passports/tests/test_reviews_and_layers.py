@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from passport.core import policy
 from passport.core.dates import today
-from passport.passports import services
 from passport.organisations.models import SchoolGroup
+from passport.passports import services
 from passport.passports.models import Review
 from passport.people.models import Role
 from passport.testing.factories import SettingFactory, child_on_roll, put_at_layer, staff

@@ -32,6 +32,7 @@ from passport.ehcp.models import (
 )
 from passport.organisations.models import LocalAuthority, Setting
 from passport.passports.models import RankedNeed
+from passport.reports.charts import csv_cell
 from passport.reports.sen2.spec import (
     ACTIVE_PLANS,
     ASSESSMENT,
@@ -452,7 +453,14 @@ def _write_csv(path: Path, columns: list[str], rows: Iterable[dict[str, str]]) -
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\r\n")
         writer.writeheader()
-        writer.writerows(rows)
+        # Names and free text could start with = + - @: a spreadsheet must not run them.
+        writer.writerows(
+            {
+                key: csv_cell(value) if isinstance(value, str) else value
+                for key, value in row.items()
+            }
+            for row in rows
+        )
 
 
 def export_sen2(

@@ -436,3 +436,11 @@ def test_every_code_list_has_codes():
         for field in module.fields:
             if field.kind is Kind.CODE:
                 assert code_list(field.codes or ""), field.name
+
+
+def test_a_name_that_looks_like_a_formula_is_written_as_text(tmp_path):
+    from passport.reports.sen2.export import _write_csv
+
+    path = tmp_path / "person.csv"
+    _write_csv(path, ["Surname", "Forename"], [{"Surname": "=HYPERLINK(1)", "Forename": "Ana"}])
+    assert path.read_text(encoding="utf-8").splitlines()[1] == "'=HYPERLINK(1),Ana"

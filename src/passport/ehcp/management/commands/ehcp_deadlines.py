@@ -30,4 +30,4 @@ class Command(BaseCommand):
                 if claimed:
                     notify_missed_deadline.enqueue(clock_id)
                     queued += claimed
-        self.stdout.write(f"{queued} missed deadlines found; {queued} notices queued to families")
+        self.stdout.write(f"{len(ids)} missed deadlines found; {queued} notices queued to families")
