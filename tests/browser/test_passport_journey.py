@@ -16,9 +16,8 @@ from playwright.sync_api import Page, expect
 from passport.children.models import Enrolment, ParentalResponsibility
 from passport.passports.models import Passport
 from passport.people.models import Membership, Role
-from passport.people.services import current_code
 from passport.testing.factories import TEST_PASSWORD, ChildFactory, SettingFactory, UserFactory
-from passport.testing.signing_in import give_authenticator
+from passport.testing.signing_in import code_for_another_sign_in, give_authenticator
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -57,7 +56,7 @@ def sign_in(page: Page, base: str, email: str) -> None:
 def enter_code(page: Page, authenticator: TOTPDevice) -> None:
     code_box = page.get_by_label("Enter the code from your authenticator app")
     expect(code_box).to_be_visible()
-    code_box.fill(current_code(authenticator)[0])
+    code_box.fill(code_for_another_sign_in(authenticator))
     page.get_by_role("button", name="Continue").click()
 
 

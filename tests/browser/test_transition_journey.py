@@ -18,9 +18,8 @@ from playwright.sync_api import Page, expect
 from passport.children.models import Enrolment, ParentalResponsibility
 from passport.passports.models import Passport, SupportItem
 from passport.people.models import Membership, Role
-from passport.people.services import current_code
 from passport.testing.factories import TEST_PASSWORD, ChildFactory, SettingFactory, UserFactory
-from passport.testing.signing_in import give_authenticator
+from passport.testing.signing_in import code_for_another_sign_in, give_authenticator
 from passport.transitions.models import SupportConfirmation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -89,7 +88,7 @@ def sign_in(page: Page, base: str, email: str, device: TOTPDevice | None = None)
     page.get_by_role("button", name="Sign in").click()
     if device is not None:
         page.get_by_label("Enter the code from your authenticator app").fill(
-            current_code(device)[0]
+            code_for_another_sign_in(device)
         )
         page.get_by_role("button", name="Continue").click()
 

@@ -7,7 +7,12 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from passport.people.models import User
-from passport.people.services import authenticator_for, live_roles, needs_second_factor
+from passport.people.services import (
+    authenticator_for,
+    current_code,
+    live_roles,
+    needs_second_factor,
+)
 
 
 def give_authenticator(user: User, key: str | None = None) -> TOTPDevice:
@@ -30,3 +35,14 @@ def sign_in_as(client: ClientMixin, user: User) -> None:
     """Sign the client in as the user, with the second factor done, as a real sign-in ends."""
     client.force_login(user)  # type: ignore[attr-defined]
     pass_second_factor(client, user)
+
+
+def code_for_another_sign_in(device: TOTPDevice) -> str:
+    """Return the code the authenticator shows now, accepted even if it was used a moment ago.
+
+    django-otp refuses a code already used (replay protection), so a journey that signs the
+    same person in twice within one 30-second step would be refused by chance. The test forgets
+    the last code used instead of waiting for the next step.
+    """
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
+    return current_code(device)[0]
