@@ -12,6 +12,7 @@ import datetime as dt
 from django.db import connection, transaction
 
 from passport.access.policies import may_record_delivery
+from passport.children.models import Enrolment
 from passport.core.dates import today
 from passport.core.policy import current_pack
 from passport.directory.models import Service
@@ -86,11 +87,14 @@ def build_funding_demo(group_name: str, provider_name: str) -> Commission | None
             unit_cost_pence=SESSION_PRICE_PENCE,
         )
     # Mark the Support in place that is speech and language therapy, so the group can find it.
+    at_group = Enrolment.objects.live_on(on).filter(setting__in=group.settings.all())
     speech = SupportItem.objects.live_on(on).filter(
-        passport__child__enrolments__setting__in=group.settings.all(),
+        passport__child_id__in=list(at_group.values_list("child_id", flat=True)),
         description__icontains="speech",
     )
-    SupportItem.objects.filter(pk__in=speech.values("pk")).update(support_kind=SLT)
+    SupportItem.objects.filter(pk__in=list(speech.values_list("pk", flat=True))).update(
+        support_kind=SLT
+    )
     candidates = services.children_needing(lead, group, SLT)
     chosen: list[int] = []
     by_setting: dict[int, int] = {}
