@@ -20,7 +20,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
@@ -31,6 +30,7 @@ from passport.access.policies import visible_children
 from passport.benchmarking.generator import BENCH_EMAIL_DOMAIN, school_year_start, september
 from passport.children.models import Enrolment
 from passport.core.dates import today
+from passport.core.safety import refuse_in_production as _refuse_in_production
 from passport.organisations.models import Setting
 from passport.people.middleware import SEEN_AT, SIGNED_IN_AT
 from passport.people.models import Membership, Role, User
@@ -39,16 +39,8 @@ from passport.people.models import Membership, Role, User
 BENCH_URN = r"^2[0-9]{6}$"
 
 
-class RefusedInProduction(RuntimeError):
-    """Bench helpers write sessions and data no real user made."""
-
-
 def refuse_in_production() -> None:
-    if getattr(settings, "PRODUCTION", False):
-        raise RefusedInProduction(
-            "Refusing to run: `passport bench` writes made-up data and sessions; run it with "
-            "PASSPORT_ENV=development against the benchmark's own database"
-        )
+    _refuse_in_production("bench", "writes made-up children and sessions no real user made")
 
 
 def signed_in_session(user: User) -> str:

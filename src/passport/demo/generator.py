@@ -29,6 +29,7 @@ from passport.children.models import Child, Enrolment, ParentalResponsibility
 from passport.core.dates import add_months, add_years, national_curriculum_year, today
 from passport.core.identifiers import make_upn
 from passport.core.policy import current_pack
+from passport.core.safety import refuse_in_production
 from passport.demo import content
 from passport.demo.content import NEEDS, NeedText, Support
 from passport.directory.demo import build_directory, remove_demo_directory
@@ -49,6 +50,11 @@ from passport.passports.services import check_needs
 from passport.people.models import STAFF_ROLES, Membership, Role, User
 
 DEMO_PASSWORD = "demo-passport-2026"
+# Why a live service must never hold the demo: anyone who has read this file can sign in as staff.
+DEMO_REFUSAL = (
+    "makes hundreds of accounts that share one published password, with authenticator keys "
+    "anyone can work out from the source code"
+)
 DEMO_EMAIL_DOMAIN = "demo.example"
 DEMO_LA_CODE = "801"
 DEFAULT_SEED = 2026
@@ -1465,6 +1471,7 @@ def _demo_users() -> models.QuerySet[User]:
 
 def remove_demo_data() -> dict[str, int]:
     """Delete what the demo made (never the local authority list) and its history; return counts."""
+    refuse_in_production("demo", DEMO_REFUSAL)
     settings = Setting.objects.filter(urn__in=DEMO_URNS)
     users = _demo_users()
     providers = Provider.objects.filter(
@@ -1518,6 +1525,7 @@ def build_demo(
     *, seed: int = DEFAULT_SEED, children: int = DEFAULT_CHILDREN, progress: TextIO | None = None
 ) -> DemoSummary:
     """Create the demo local authority; call inside a transaction on a database without it."""
+    refuse_in_production("demo", DEMO_REFUSAL)
     total = children + WRITE_STEPS
     with tqdm(
         total=total,

@@ -21,11 +21,11 @@ from tqdm import tqdm
 from passport.benchmarking import generator as gen
 from passport.benchmarking.loading import DatabaseSink, database_size
 from passport.benchmarking.sessions import (
-    RefusedInProduction,
     bench_sessions,
     refuse_in_production,
     september_wave,
 )
+from passport.core.safety import RefusedInProduction
 
 
 def peak_rss_mb() -> float:

@@ -11,10 +11,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import ProtectedError
 
+from passport.core.safety import RefusedInProduction, refuse_in_production
 from passport.demo.generator import (
     DEFAULT_CHILDREN,
     DEFAULT_SEED,
     DEMO_PASSWORD,
+    DEMO_REFUSAL,
     DEMO_SIGN_INS,
     DemoSummary,
     build_demo,
@@ -56,6 +58,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            refuse_in_production("demo", DEMO_REFUSAL)
+        except RefusedInProduction as exc:
+            raise CommandError(str(exc)) from exc
         if options["if_empty"] and options["reset"]:
             raise CommandError("Use --if-empty or --reset, not both")
         if options["children"] < 0:
