@@ -14,4 +14,5 @@ urlpatterns = [
 ]
 
 handler404 = "passport.core.views.not_found"
+handler400 = "passport.core.views.bad_request"
 handler500 = "passport.core.views.server_error"

@@ -12,14 +12,19 @@ from collections.abc import Iterable, Iterator
 from http import HTTPStatus
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import IntegrityError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
+from passport.core.views import (
+    RETRY_AFTER_SECONDS,
+    TOO_LARGE_DETAIL,
+    UNAVAILABLE_DETAIL,
+)
 from passport.passports.services import StaleVersion
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -199,6 +204,18 @@ def install_problem_handlers(api: NinjaAPI) -> None:
         if exc.status_code == 400 and detail.startswith("Cannot parse request body"):
             detail = "The request body is not valid JSON: check quotes, commas and brackets"
         return problem_response(request, exc.status_code, detail)
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return problem_response(request, 413, TOO_LARGE_DETAIL)
+
+    @api.exception_handler(OperationalError)
+    @api.exception_handler(InterfaceError)
+    def database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+        logger.error("Database unavailable on %s %s: %s", request.method, request.path, exc)
+        response = problem_response(request, 503, UNAVAILABLE_DETAIL)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
 
     @api.exception_handler(Exception)
     def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
