@@ -17,9 +17,8 @@ from passport.core.identifiers import (
     make_upn,
 )
 
-REPO = Path(__file__).resolve().parents[4]
-# The DfE examples live beside the project in ../shared, as on every CI machine.
-VECTORS = REPO.parent / "shared" / "data" / "dfe" / "upn_uln_test_vectors.csv"
+# Copied into the repository with their sources (data/SOURCES.md): a fresh clone needs nothing else.
+VECTORS = Path(__file__).resolve().parent / "data" / "upn_uln_test_vectors.csv"
 
 
 def vectors() -> list[dict[str, str]]:
