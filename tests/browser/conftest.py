@@ -19,12 +19,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 # Playwright's sync API keeps an asyncio event loop running in this thread once the browser has
 # started, and Django then refuses ORM calls from it (SynchronousOnlyOperation), in browser tests
 # and in any test that runs after them in the same worker. The ORM calls are really synchronous
 # here: the loop is Playwright's, not ours.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+# Playwright's assertions wait 5 s by default. Two xdist workers, each with a live server and a
+# browser, on a 2-core machine can take longer than that to answer a heavy page (Swagger UI
+# fetches and renders the whole OpenAPI document): a wait is not a failure until 20 s.
+expect.set_options(timeout=20_000)
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 AXE_JS = PROJECT_DIR / "node_modules" / "axe-core" / "axe.min.js"
