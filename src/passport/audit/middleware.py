@@ -1,8 +1,13 @@
-"""A request id on every request, its response and every audit event it causes; the path too."""
+"""A request id on every request, its response and every audit event it causes; the path too.
+
+The id is always one we make. An incoming X-Request-ID is the client's to choose: taken as ours,
+it would let anyone reuse another request's id, or write whatever they like into the audit
+trail, so it is ignored. Operators correlate by the id we return in X-Request-ID, which a load
+balancer or proxy can log from the response.
+"""
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Callable
 from contextvars import ContextVar
@@ -10,7 +15,6 @@ from contextvars import ContextVar
 from django.http import HttpRequest, HttpResponse
 
 HEADER = "X-Request-ID"
-SAFE_REQUEST_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
 
 _request_id: ContextVar[str] = ContextVar("passport_request_id", default="")
 _request_path: ContextVar[str] = ContextVar("passport_request_path", default="")
@@ -27,17 +31,13 @@ def current_request_path() -> str:
 
 
 class RequestIdMiddleware:
-    """Take a safe incoming X-Request-ID (from the load balancer) or make one, and echo it.
-
-    Anything else in the header is replaced, never logged or stored: it comes from the client.
-    """
+    """Give each request a fresh id of our own and return it in the X-Request-ID header."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        incoming = request.headers.get(HEADER, "")
-        request_id = incoming if SAFE_REQUEST_ID.fullmatch(incoming) else str(uuid.uuid4())
+        request_id = str(uuid.uuid4())
         request.request_id = request_id  # type: ignore[attr-defined]
         id_token, path_token = _request_id.set(request_id), _request_path.set(request.path)
         try:

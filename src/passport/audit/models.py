@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, NoReturn
 
 from django.conf import settings
@@ -32,6 +33,70 @@ class AuditAction(models.TextChoices):
     DECIDE = "decide", "Take an LA decision"
     ADVISE = "advise", "Give advice for an assessment"
     RECORD_DELIVERY = "record_delivery", "Record a commissioned session"
+    REQUEST_TRANSFER = "request_transfer", "Ask to admit a child on roll elsewhere"
+    CONFIRM_TRANSFER = "confirm_transfer", "Confirm a transfer to another setting"
+    DECLINE_TRANSFER = "decline_transfer", "Decline a transfer to another setting"
+
+
+@dataclass(frozen=True)
+class ActionWords:
+    """How the access pages word an action, for the family and for the data protection lead."""
+
+    # Follows "Sian Patel, SENCO at Oakfield Primary, "; may name {sections} and the child's {name}.
+    done: str
+    # Follows "tried to " and comes before "child record 12".
+    attempted: str
+
+
+# Every AuditAction needs its words here: a test over every member fails until it has them.
+ACTION_WORDS: dict[str, ActionWords] = {
+    AuditAction.READ: ActionWords("opened the passport", "open"),
+    AuditAction.WRITE: ActionWords("changed {sections}", "change"),
+    AuditAction.CONTRIBUTE: ActionWords("added to {sections}", "add to"),
+    AuditAction.EXPORT: ActionWords("downloaded a copy of everything held", "download"),
+    AuditAction.PRINT: ActionWords("printed the passport", "print"),
+    AuditAction.LIST: ActionWords("saw {name} in a list or search of children", "list"),
+    AuditAction.BREAK_GLASS: ActionWords(
+        "opened the passport using emergency access", "use emergency access to open"
+    ),
+    AuditAction.CONSENT: ActionWords(
+        "changed consent for health and therapy professionals", "change consent for"
+    ),
+    AuditAction.SHARE: ActionWords("changed who else can see the passport", "change sharing for"),
+    AuditAction.ERASE: ActionWords(
+        "erased records that had passed the time they must be kept", "erase"
+    ),
+    AuditAction.REQUEST_ASSESSMENT: ActionWords(
+        "asked the local authority for an EHC needs assessment",
+        "ask for an EHC needs assessment for",
+    ),
+    AuditAction.DECIDE: ActionWords(
+        "recorded a step of the EHC needs assessment or plan", "record an EHC step for"
+    ),
+    AuditAction.ADVISE: ActionWords(
+        "recorded advice for the EHC needs assessment", "record EHC advice for"
+    ),
+    AuditAction.RECORD_DELIVERY: ActionWords(
+        "recorded a support session for {name}", "record a support session for"
+    ),
+    AuditAction.REQUEST_TRANSFER: ActionWords(
+        "asked for {name} to move to their setting", "ask to admit"
+    ),
+    AuditAction.CONFIRM_TRANSFER: ActionWords(
+        "agreed that {name} moves to another setting", "confirm the transfer of"
+    ),
+    AuditAction.DECLINE_TRANSFER: ActionWords(
+        "refused a request for {name} to move to another setting", "decline the transfer of"
+    ),
+}
+# For a row whose action has no words (a release that forgot them, or an action since retired):
+# the pages stay up and still say who touched the record.
+UNNAMED_ACTION_WORDS = ActionWords("used the passport", "use")
+
+
+def words_for(action: str) -> ActionWords:
+    """Return how the access pages word an action, plainly if it has no words of its own."""
+    return ACTION_WORDS.get(action, UNNAMED_ACTION_WORDS)
 
 
 def _refuse(what: str) -> NoReturn:

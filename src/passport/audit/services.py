@@ -229,12 +229,12 @@ def events_for_child(child_id: int) -> QuerySet[AuditEvent]:
 def family_access_history(child_id: int, *, viewer: User) -> QuerySet[AuditEvent, dict[str, Any]]:
     """Return who opened or changed a child's record, for the family, newest first.
 
-    Successful access only, leaving out the viewer's own. Reads by the same person on the same
-    day are one row with `times` (emergency reads stay one row each, each with its reason);
-    `newest` is the position of the latest event in each row.
+    Successful access only, leaving out the viewer's own. Reads, and appearances in a list, by
+    the same person on the same day are one row with `times` (emergency reads stay one row each,
+    each with its reason); `newest` is the position of the latest event in each row.
     """
     one_row_each = Case(
-        When(action=AuditAction.READ, flagged=False, then=Value(0)),
+        When(action__in=[AuditAction.READ, AuditAction.LIST], flagged=False, then=Value(0)),
         default=F("position"),
         output_field=BigIntegerField(),
     )

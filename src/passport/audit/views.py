@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from passport.access.policies import Action, Relationship, get_child_for
 from passport.audit import services
-from passport.audit.models import AuditAction, AuditEvent
+from passport.audit.models import AuditAction, AuditEvent, words_for
 from passport.core.dates import today
 from passport.core.http import AuthenticatedRequest
 from passport.people.models import Role, User
@@ -23,7 +23,7 @@ from passport.people.models import Role, User
 PAGE_SIZE = 50
 FAMILY_RELATIONSHIPS = frozenset({Relationship.PARENTAL_RESPONSIBILITY, Relationship.OWN_RECORD})
 ROLE_NAMES = dict(Role.choices)
-# The sections of access/rules.toml, as a family would name them.
+# The sections of access/rules.toml, and the EHC steps' "ehcp", as a family would name them.
 SECTION_NAMES = {
     "identity": "name and details",
     "family": "family details",
@@ -36,33 +36,10 @@ SECTION_NAMES = {
     "reviews": "Reviews",
     "layer": "the layer of support",
     "history": "the history",
+    "ehcp": "the EHC needs assessment or plan",
 }
 # Naming more sections than this reads as a list, not a sentence: say "the passport" instead.
 MOST_SECTIONS_NAMED = 3
-FAMILY_WORDS = {
-    AuditAction.READ: "opened the passport",
-    AuditAction.WRITE: "changed {sections}",
-    AuditAction.CONTRIBUTE: "added to {sections}",
-    AuditAction.EXPORT: "downloaded a copy of everything held",
-    AuditAction.PRINT: "printed the passport",
-    AuditAction.LIST: "saw {name} in a list of children",
-    AuditAction.BREAK_GLASS: "opened the passport using emergency access",
-    AuditAction.CONSENT: "changed consent for health and therapy professionals",
-    AuditAction.SHARE: "changed who else can see the passport",
-    AuditAction.ERASE: "erased records that had passed the time they must be kept",
-}
-ATTEMPT_WORDS = {
-    AuditAction.READ: "open",
-    AuditAction.WRITE: "change",
-    AuditAction.CONTRIBUTE: "add to",
-    AuditAction.EXPORT: "download",
-    AuditAction.PRINT: "print",
-    AuditAction.LIST: "list",
-    AuditAction.BREAK_GLASS: "use emergency access to open",
-    AuditAction.CONSENT: "change consent for",
-    AuditAction.SHARE: "change sharing for",
-    AuditAction.ERASE: "erase",
-}
 
 
 @dataclass(frozen=True)
@@ -111,8 +88,8 @@ def _emergency(event: AuditEvent) -> bool:
 
 def _family_line(group: dict[str, Any], event: AuditEvent, child_name: str) -> Line:
     emergency = _emergency(event)
-    action = AuditAction.BREAK_GLASS if emergency else AuditAction(event.action)
-    did = FAMILY_WORDS[action].format(sections=_sections(event.sections), name=child_name)
+    action = AuditAction.BREAK_GLASS if emergency else event.action
+    did = words_for(action).done.format(sections=_sections(event.sections), name=child_name)
     times = group["times"]
     when = (
         f" {times} times, last at {_time(event.occurred_at)}"
@@ -143,7 +120,7 @@ def who_has_seen(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
 
 def _lead_line(event: AuditEvent) -> Line:
     record = f"child record {event.child_id}" if event.child_id is not None else "a child's record"
-    verb = ATTEMPT_WORDS[AuditAction(event.action)]
+    verb = words_for(event.action).attempted
     if event.allowed:
         did = f"used emergency access to open {record}" if _emergency(event) else f"{verb} {record}"
     else:

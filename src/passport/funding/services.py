@@ -21,10 +21,14 @@ from django.utils import timezone
 
 from passport.access import services as access_services
 from passport.access.policies import (
+    Action,
     children_for_commissioning,
+    decide,
     may_manage_school_group,
     may_record_delivery,
 )
+from passport.audit import services as audit
+from passport.audit.models import AuditAction
 from passport.children.models import Child, Enrolment
 from passport.core.dates import today
 from passport.core.policy import current_pack
@@ -600,7 +604,29 @@ def record_deliveries(
                 {"delivered_on": f"{where}This session is already recorded"}
             ) from exc
         recorded.append(delivery)
+    audit.record_many(_delivery_audit(user, [places[line.child_id] for line in lines]))
     return recorded
+
+
+def _delivery_audit(user: User, places: Iterable[CommissionPlace]) -> list[audit.Entry]:
+    """Return one audit entry for each child whose sessions were recorded."""
+    entries = []
+    for place in {place.child_id: place for place in places}.values():
+        decision = decide(user, place.child, Action.RECORD_DELIVERY)
+        entries.append(
+            audit.Entry(
+                actor=user,
+                role=str(decision.role or ""),
+                relationship=str(decision.relationship or ""),
+                acting_for=decision.acting_for,
+                # The data protection lead of the setting where the child was helped answers.
+                setting_id=place.setting_id,
+                action=AuditAction.RECORD_DELIVERY,
+                child_id=place.child_id,
+                allowed=True,
+            )
+        )
+    return entries
 
 
 def record_delivery(user: User, commission: Commission, line: DeliveryLine) -> Delivery:
