@@ -28,10 +28,18 @@ SIGNED_IN = {
     "children",
     "add-child",
     "break-glass",
+    # Names children by record number only, to LA reviewers and administrators
+    # (access.policies.break_glass_to_review; 404 for anyone else, access/tests).
+    "break-glass-reviews",
     "data-protection",
     "new-arrivals",
     "overdue-confirmations",
     "phase-transfers",
+    # Transfers a CTF asked for: listed and decided only where access.policies.
+    # may_decide_transfer_away allows (the current school's SENCO or head, or the LA); 404 for
+    # anyone else, without the child's name (transitions/ctf/tests/test_takeover.py).
+    "pending-transfers",
+    "decline-transfer",
     "sen2-return",
     "ehcp-dashboard",
     "directory",

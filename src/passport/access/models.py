@@ -12,7 +12,7 @@ from django.db.models import Q
 
 from passport.children.models import Child, LiveQuerySet
 from passport.core.text import LONG_TEXT, reject_markup
-from passport.organisations.models import LocalAuthority, Provider
+from passport.organisations.models import LocalAuthority, Provider, Setting
 
 
 class CaseloadAssignment(models.Model):
@@ -130,8 +130,9 @@ class ParentalAccessChoice(models.Model):
 
 
 class BreakGlass(models.Model):
-    """An emergency opening of a record by staff with no relationship: allowed, flagged, shown
-    to the data protection lead of the child's setting."""
+    """An emergency opening of a record beyond what the person's relationships give: allowed,
+    flagged, and reviewed by the data protection lead of the child's setting or, for a child on
+    no roll, by their local authority (by the service's administrators when none is known)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass"
@@ -140,9 +141,33 @@ class BreakGlass(models.Model):
     reason = models.TextField(max_length=LONG_TEXT, validators=[reject_markup])
     opened_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
+    # Who reviews the opening is decided when it happens: a child who later joins a roll does
+    # not move an earlier opening out of the reviewer's sight.
+    review_setting = models.ForeignKey(
+        Setting,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The setting whose data protection lead reviews this opening",
+    )
+    review_local_authority = models.ForeignKey(
+        LocalAuthority,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="For a child on no roll: the local authority that reviews this opening",
+    )
 
     class Meta:
         indexes = [models.Index(fields=["user", "child", "expires_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(review_setting__isnull=True) | Q(review_local_authority__isnull=True),
+                name="break_glass_one_reviewer",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Emergency access by {self.user} to {self.child}"

@@ -9,13 +9,13 @@ grants in rules.toml say what each relationship gives. This module never imports
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.signals import post_delete, post_save
 from django.http import Http404
 from django.utils import timezone
@@ -32,6 +32,7 @@ from passport.access.rules import Action, Relationship, current_rules
 from passport.audit import services as audit
 from passport.children.models import Child, Enrolment, ParentalResponsibility
 from passport.core.dates import today
+from passport.core.identifiers import normalise
 from passport.organisations.models import LocalAuthority, SchoolGroup, Setting
 from passport.people.models import SETTING_ROLES, Membership, Role, User
 
@@ -40,20 +41,29 @@ __all__ = [
     "ChildNotFound",
     "Decision",
     "Relationship",
+    "Reviewer",
+    "break_glass_reviewer",
+    "break_glass_to_review",
     "can",
     "children_for_commissioning",
+    "children_showing",
     "decide",
     "get_child_for",
     "live_roles",
     "local_authorities_for_returns",
+    "may_decide_transfer_away",
     "may_export_la_returns",
     "may_manage_directory",
     "may_manage_school_group",
     "may_record_delivery",
+    "may_review_break_glass",
     "may_use_emergency_access",
     "memberships_memo",
+    "narrowed_to_section",
     "school_group_share_visible",
     "school_groups_visible_to",
+    "searched",
+    "sections_for_children",
     "settings_where_user_adds_children",
     "visible_children",
     "works_for_provider",
@@ -341,7 +351,6 @@ def _decision_from(found: list[Link], action: Action) -> Decision:
     allowing.sort(key=lambda pair: PRIORITY.index(pair[0].relationship))
     first = allowing[0][0]
     sections = frozenset().union(*(s for _, s in allowing))
-    flagged = all(link.relationship is Relationship.BREAK_GLASS for link, _ in allowing)
     return Decision(
         True,
         action,
@@ -350,35 +359,77 @@ def _decision_from(found: list[Link], action: Action) -> Decision:
         first.setting_id,
         first.acting_for,
         sections,
-        flagged,
+        _widened_by_break_glass(allowing, sections),
     )
 
 
-def visible_children(user: User, *, on: dt.date | None = None) -> QuerySet[Child]:
-    """Return every child the person may read today, by any live relationship."""
-    if not _active(user):
-        return Child.objects.none()
-    on = on or today()
+def _widened_by_break_glass(
+    allowing: list[tuple[Link, frozenset[str]]], sections: frozenset[str]
+) -> bool:
+    """Return whether break-glass gives this decision something the person's other relationships
+    do not: the action itself, or sections beyond a teacher's grant or a family's consent.
+
+    Such a decision is reviewed like a stranger's emergency access; a SENCO who already sees
+    everything is not flagged on every read.
+    """
+    if not any(link.relationship is Relationship.BREAK_GLASS for link, _ in allowing):
+        return False
+    ordinary = [s for link, s in allowing if link.relationship is not Relationship.BREAK_GLASS]
+    return not ordinary or not sections <= frozenset().union(*ordinary)
+
+
+@dataclass(frozen=True)
+class _Source:
+    """The children a person reaches one way, and the sections that way shows them."""
+
+    rows: QuerySet[Any]
+    id_field: str  # the column of `rows` that holds the child's id
+    sections: frozenset[str] | None  # None: the sections each family consented to
+
+
+def _granted(relationship: Relationship, role: Role) -> frozenset[str]:
+    grant = current_rules().grant_for(relationship, role)
+    return grant.sections or frozenset() if grant is not None else frozenset()
+
+
+def _staff_sources(
+    staff_settings: dict[int, tuple[Role, str]], relationship: Relationship, enrolments: QuerySet
+) -> list[_Source]:
+    """Return the enrolments at the person's settings that give `relationship`, one source per
+    set of sections (a SENCO at one school and a teacher at another see different sections)."""
+    readers = current_rules().roles_with(relationship, Action.READ)
+    by_sections: dict[frozenset[str], list[int]] = {}
+    for setting_id, (role, _) in staff_settings.items():
+        if role in readers:
+            by_sections.setdefault(_granted(relationship, role), []).append(setting_id)
+    return [
+        _Source(enrolments.filter(setting_id__in=settings_ids), "child_id", sections)
+        for sections, settings_ids in by_sections.items()
+    ]
+
+
+def _providers_of(memberships: list[Membership]) -> list[int]:
+    """Return the providers the person works for as a health or therapy professional."""
+    return [
+        m.provider_id
+        for m in memberships
+        if m.role == Role.HEALTH_PROFESSIONAL and m.provider_id is not None
+    ]
+
+
+def _sources(user: User, on: dt.date) -> list[_Source]:
+    """Return every way the person reaches children today (read access), with its sections."""
     rules = current_rules()
     memberships = _memberships(user, on)
     roles = {Role(m.role) for m in memberships}
-    # Each source yields the ids of children reached one way. They are joined with UNION rather
-    # than OR-ed IN filters, so PostgreSQL starts from the few ids and does not scan every child.
-    reach: list[QuerySet[Any]] = []
-
-    readers_on_roll = rules.roles_with(Relationship.ON_ROLL_AT_MY_SETTING, Action.READ)
-    readers_admitted = rules.roles_with(Relationship.ADMITTED_TO_MY_SETTING, Action.READ)
     staff_settings = _staff_settings(memberships)
-    on_roll = [s for s, (role, _) in staff_settings.items() if role in readers_on_roll]
-    admitted = [s for s, (role, _) in staff_settings.items() if role in readers_admitted]
-    if on_roll:
-        reach.append(
-            Enrolment.objects.live_on(on).filter(setting_id__in=on_roll).values("child_id")
-        )
-    if admitted:
-        reach.append(
-            Enrolment.objects.filter(setting_id__in=admitted, starts_on__gt=on).values("child_id")
-        )
+    reach = _staff_sources(
+        staff_settings, Relationship.ON_ROLL_AT_MY_SETTING, Enrolment.objects.live_on(on)
+    ) + _staff_sources(
+        staff_settings,
+        Relationship.ADMITTED_TO_MY_SETTING,
+        Enrolment.objects.filter(starts_on__gt=on),
+    )
 
     if Role.PARENT_CARER in roles:
         parented = (
@@ -390,17 +441,31 @@ def visible_children(user: User, *, on: dt.date | None = None) -> QuerySet[Child
             .annotate(keeps=_excluded_by_young_person(OuterRef("pk"), user))
             .filter(Q(keeps__isnull=True) | Q(keeps=True))
         )
-        reach.append(parented.values("pk"))
+        reach.append(
+            _Source(
+                parented, "pk", _granted(Relationship.PARENTAL_RESPONSIBILITY, Role.PARENT_CARER)
+            )
+        )
 
     if Role.YOUNG_PERSON in roles:
         own = Child.objects.filter(own_account=user).first()
         if own is not None and own.holds_own_rights(on):
-            reach.append(Child.objects.filter(pk=own.pk).values("pk"))
+            reach.append(
+                _Source(
+                    Child.objects.filter(pk=own.pk),
+                    "pk",
+                    _granted(Relationship.OWN_RECORD, Role.YOUNG_PERSON),
+                )
+            )
 
     caseworker_las = [m.local_authority_id for m in memberships if m.role == Role.LA_CASEWORKER]
     if caseworker_las:
         reach.append(
-            CaseloadAssignment.objects.live_on(on).filter(caseworker=user).values("child_id")
+            _Source(
+                CaseloadAssignment.objects.live_on(on).filter(caseworker=user),
+                "child_id",
+                _granted(Relationship.LA_CASELOAD, Role.LA_CASEWORKER),
+            )
         )
         wide = list(
             LocalAuthorityWideAccess.objects.live_on(on)
@@ -408,14 +473,19 @@ def visible_children(user: User, *, on: dt.date | None = None) -> QuerySet[Child
             .values_list("local_authority_id", flat=True)
         )
         if wide:
-            reach.append(Child.objects.filter(home_local_authority_id__in=wide).values("pk"))
+            la_wide = _granted(Relationship.LA_WIDE, Role.LA_CASEWORKER)
             reach.append(
-                Enrolment.objects.live_on(on)
-                .filter(setting__local_authority_id__in=wide)
-                .values("child_id")
+                _Source(Child.objects.filter(home_local_authority_id__in=wide), "pk", la_wide)
+            )
+            reach.append(
+                _Source(
+                    Enrolment.objects.live_on(on).filter(setting__local_authority_id__in=wide),
+                    "child_id",
+                    la_wide,
+                )
             )
 
-    providers = [m.provider_id for m in memberships if m.role == Role.HEALTH_PROFESSIONAL]
+    providers = _providers_of(memberships)
     if providers:
         consented = Consent.objects.filter(
             withdrawn_at__isnull=True,
@@ -424,17 +494,130 @@ def visible_children(user: User, *, on: dt.date | None = None) -> QuerySet[Child
             .filter(provider_id__in=providers)
             .values("child_id"),
         )
-        reach.append(consented.values("child_id"))
+        reach.append(_Source(consented, "child_id", None))
 
-    if roles & rules.roles_with(Relationship.BREAK_GLASS, Action.READ):
+    emergency_roles = roles & rules.roles_with(Relationship.BREAK_GLASS, Action.READ)
+    if emergency_roles:
         reach.append(
-            BreakGlass.objects.filter(user=user, expires_at__gt=timezone.now()).values("child_id")
+            _Source(
+                BreakGlass.objects.filter(user=user, expires_at__gt=timezone.now()),
+                "child_id",
+                frozenset().union(
+                    *(_granted(Relationship.BREAK_GLASS, role) for role in emergency_roles)
+                ),
+            )
         )
+    return reach
+
+
+def visible_children(user: User, *, on: dt.date | None = None) -> QuerySet[Child]:
+    """Return every child the person may read today, by any live relationship."""
+    if not _active(user):
+        return Child.objects.none()
+    reach = _sources(user, on or today())
     if not reach:
         return Child.objects.filter(pk__in=[])
+    # Each source yields the ids of children reached one way. They are joined with UNION rather
+    # than OR-ed IN filters, so PostgreSQL starts from the few ids and does not scan every child.
     # A part of a UNION may not carry its model's default ordering.
-    first, *rest = (source.order_by() for source in reach)
+    first, *rest = (source.rows.values(source.id_field).order_by() for source in reach)
     return Child.objects.filter(pk__in=first.union(*rest) if rest else first)
+
+
+def children_showing(
+    user: User, section: str, *, on: dt.date | None = None
+) -> QuerySet[Child] | None:
+    """Return the children whose record shows this section to the person, so a search or filter
+    on it finds no one it would not show them; None when every child they may read shows it
+    (a SENCO, a parent), and a filter needs no narrowing.
+
+    A professional whose family consent leaves out needs must not learn a child's needs by
+    filtering on them, nor a UPN by searching for it.
+    """
+    if not _active(user):
+        return Child.objects.none()
+    reach = _sources(user, on or today())
+    if all(source.sections is not None and section in source.sections for source in reach):
+        return None
+    parts = []
+    for source in reach:
+        if source.sections is None:
+            # The consent's JSON list of section names, matched with its quotes so that one name
+            # is never found inside another.
+            consented = source.rows.filter(sections__icontains=f'"{section}"')
+            parts.append(consented.values(source.id_field).order_by())
+        elif section in source.sections:
+            parts.append(source.rows.values(source.id_field).order_by())
+    if not parts:
+        return Child.objects.none()
+    first, *rest = parts
+    return Child.objects.filter(pk__in=first.union(*rest) if rest else first)
+
+
+def narrowed_to_section(children: QuerySet[Child], user: User, section: str) -> QuerySet[Child]:
+    """Keep the children whose record shows the person this section: a filter on a child's layer
+    or needs must find only children whose layer or needs the person may see."""
+    shown = children_showing(user, section)
+    return children if shown is None else children.filter(pk__in=shown)
+
+
+def searched(children: QuerySet[Child], user: User, words: str) -> QuerySet[Child]:
+    """Keep children whose names contain every word, or whose UPN starts with it; a UPN matches
+    only children whose identifiers the person may see, so a search cannot confirm a UPN."""
+    upn_shown = children_showing(user, "identity")
+    for word in words.split():
+        by_upn = Q(upn__startswith=normalise(word))
+        if upn_shown is not None:
+            by_upn &= Q(pk__in=upn_shown)
+        children = children.filter(
+            Q(given_name__icontains=word)
+            | Q(family_name__icontains=word)
+            | Q(preferred_name__icontains=word)
+            | by_upn
+        )
+    return children
+
+
+def sections_for_children(
+    user: User, child_ids: Iterable[int], *, on: dt.date | None = None
+) -> dict[int, frozenset[str]]:
+    """Return, for each of these children the person may read, the sections they may see: what
+    `decide` would give for reading each one, for a whole page of a list in two or three queries.
+
+    A child the person may not read is left out. Lists show a field only when its section is
+    here (identity for date of birth and UPN, layer, needs), and the child's name always.
+    """
+    ids = list(child_ids)
+    if not ids or not _active(user):
+        return {}
+    on = on or today()
+    shown: dict[int, set[str]] = {}
+    granted = [source for source in _sources(user, on) if source.sections is not None]
+    if granted:
+        tagged = [
+            source.rows.filter(**{f"{source.id_field}__in": ids})
+            .annotate(source_number=Value(number, output_field=IntegerField()))
+            .values_list(source.id_field, "source_number")
+            .order_by()
+            for number, source in enumerate(granted)
+        ]
+        first, *rest = tagged
+        for child_id, number in first.union(*rest, all=True) if rest else first:
+            shown.setdefault(child_id, set()).update(granted[number].sections or ())
+    providers = _providers_of(_memberships(user, on))
+    if providers:
+        # As `links` does: a consent counts only while its own provider has a live referral.
+        referred = set(
+            Referral.objects.live_on(on)
+            .filter(child_id__in=ids, provider_id__in=providers)
+            .values_list("child_id", "provider_id")
+        )
+        for child_id, provider_id, sections in Consent.objects.filter(
+            withdrawn_at__isnull=True, child_id__in=ids, provider_id__in=providers
+        ).values_list("child_id", "provider_id", "sections"):
+            if (child_id, provider_id) in referred:
+                shown.setdefault(child_id, set()).update(sections)
+    return {child_id: frozenset(sections) for child_id, sections in shown.items()}
 
 
 def get_child_for(user: User, child_id: int, action: Action) -> Child:
@@ -468,6 +651,80 @@ def _setting_of(child_id: int | None) -> int | None:
         Enrolment.objects.live_on(today()).filter(child_id=child_id).order_by("-starts_on").first()
     )
     return enrolment.setting_id if enrolment else None
+
+
+@dataclass(frozen=True)
+class Reviewer:
+    """Who reviews an emergency opening: a setting's data protection lead, else a local
+    authority, else (both None) the service's administrators."""
+
+    setting_id: int | None = None
+    local_authority_id: int | None = None
+
+
+def break_glass_reviewer(child: Child) -> Reviewer:
+    """Return who should review an emergency opening of this child's record today."""
+    setting_id = _setting_of(child.pk)
+    if setting_id is not None:
+        return Reviewer(setting_id=setting_id)
+    # A child on no roll is the business of the LA they live in (it must find children missing
+    # education, Education Act 1996 s436A); failing that, the LA of the last setting they left.
+    if child.home_local_authority_id is not None:
+        return Reviewer(local_authority_id=child.home_local_authority_id)
+    last_la = (
+        Enrolment.objects.filter(child=child)
+        .order_by("-starts_on", "-pk")
+        .values_list("setting__local_authority_id", flat=True)
+        .first()
+    )
+    return Reviewer(local_authority_id=last_la)
+
+
+def _local_authorities_reviewed(
+    memberships: list[Membership], user: User, on: dt.date
+) -> list[int]:
+    """Return the LAs whose emergency openings the person reviews: those where they are a
+    caseworker with access to every child, who learn nothing new from a reason given."""
+    caseworker_las = [m.local_authority_id for m in memberships if m.role == Role.LA_CASEWORKER]
+    if not caseworker_las:
+        return []
+    return list(
+        LocalAuthorityWideAccess.objects.live_on(on)
+        .filter(user=user, local_authority_id__in=caseworker_las)
+        .values_list("local_authority_id", flat=True)
+    )
+
+
+def break_glass_to_review(user: User, *, on: dt.date | None = None) -> QuerySet[BreakGlass]:
+    """Return the emergency openings of children on no roll that the person reviews, newest
+    first: for LA caseworkers with access to every child of their LA, those routed to that LA;
+    for administrators, those with no local authority to go to.
+
+    Openings at a setting go to its data protection lead through the audit trail instead.
+    """
+    if not _active(user):
+        return BreakGlass.objects.none()
+    on = on or today()
+    memberships = _memberships(user, on)
+    routed = Q(review_local_authority_id__in=_local_authorities_reviewed(memberships, user, on))
+    if any(m.role == Role.ADMINISTRATOR for m in memberships):
+        routed |= Q(review_setting__isnull=True, review_local_authority__isnull=True)
+    return (
+        BreakGlass.objects.filter(routed)
+        .select_related("user", "review_local_authority")
+        .order_by("-opened_at", "-pk")
+    )
+
+
+def may_review_break_glass(user: User, *, on: dt.date | None = None) -> bool:
+    """Return whether the person reviews emergency openings of children on no roll."""
+    if not _active(user):
+        return False
+    on = on or today()
+    memberships = _memberships(user, on)
+    return any(m.role == Role.ADMINISTRATOR for m in memberships) or bool(
+        _local_authorities_reviewed(memberships, user, on)
+    )
 
 
 def audit_decision(
@@ -513,6 +770,33 @@ def audit_list(user: User, count: int, where: str) -> None:
         child_id=None,
         reason=f"{where}: {count} children",
         allowed=True,
+    )
+
+
+def audit_children_listed(user: User, child_ids: Iterable[int], where: str) -> None:
+    """Write one audit row for each child a list or search showed someone, in one go.
+
+    The family then sees who saw their child in a list. A list that showed nobody (a search that
+    found no one) still leaves one row saying so.
+    """
+    shown = list(dict.fromkeys(child_ids))
+    if not shown:
+        audit_list(user, 0, where)
+        return
+    memberships = _memberships(user, today()) if _active(user) else []
+    first = memberships[0] if memberships else None
+    audit.record_many(
+        audit.Entry(
+            actor=user,
+            role=first.role if first else "",
+            relationship="",
+            acting_for=_organisation(first) if first else "",
+            setting_id=None,
+            action="list",
+            child_id=child_id,
+            allowed=True,
+        )
+        for child_id in shown
     )
 
 
@@ -678,3 +962,33 @@ def local_authorities_for_returns(
 def may_export_la_returns(user: User, la: LocalAuthority, *, on: dt.date | None = None) -> bool:
     """Return whether the person may build this local authority's statutory returns today."""
     return local_authorities_for_returns(user, on=on).filter(pk=la.pk).exists()
+
+
+# Transfers asked for by a Common Transfer File for a child on roll elsewhere.
+
+TRANSFER_DECIDERS_AT_SETTING = frozenset({Role.SENCO, Role.SETTING_HEAD})
+
+
+def may_decide_transfer_away(
+    user: User, child: Child, current_setting: Setting, *, on: dt.date | None = None
+) -> bool:
+    """Return whether the person may confirm or decline a move of the child away from the setting
+    they are on roll at: its SENCO or head while the child is on its roll, or an LA caseworker of
+    the child's home local authority or of the local authority that setting is in."""
+    if not _active(user):
+        return False
+    on = on or today()
+    memberships = _memberships(user, on)
+    child_las = {child.home_local_authority_id, current_setting.local_authority_id} - {None}
+    if any(m.role == Role.LA_CASEWORKER and m.local_authority_id in child_las for m in memberships):
+        return True
+    leads_current_setting = any(
+        m.role in TRANSFER_DECIDERS_AT_SETTING and m.setting_id == current_setting.pk
+        for m in memberships
+    )
+    return (
+        leads_current_setting
+        and Enrolment.objects.filter(child=child, setting=current_setting)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+        .exists()
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import replace
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,7 +22,13 @@ from passport.access.models import (
     ParentalAccessChoice,
     Referral,
 )
-from passport.access.policies import Action, audit_decision, decide, may_use_emergency_access
+from passport.access.policies import (
+    Action,
+    audit_decision,
+    break_glass_reviewer,
+    decide,
+    may_use_emergency_access,
+)
 from passport.access.rules import current_rules
 from passport.children.models import Child
 from passport.core.identifiers import normalise
@@ -33,7 +40,8 @@ BREAK_GLASS_HOURS = 4
 
 def open_break_glass(user: User, upn: str, reason: str) -> Child:
     """Open a child's record in an emergency, for a few hours, with a reason that is shown to the
-    data protection lead of the child's setting."""
+    data protection lead of the child's setting, or to their local authority if they are on no
+    roll (see `break_glass_reviewer`)."""
     if not may_use_emergency_access(user):
         raise ValidationError({"upn": "Only staff can use emergency access"})
     errors: dict[str, str] = {}
@@ -45,17 +53,22 @@ def open_break_glass(user: User, upn: str, reason: str) -> Child:
     if errors:
         raise ValidationError(errors)
     assert child is not None
+    reviewer = break_glass_reviewer(child)
     opening = BreakGlass(
         user=user,
         child=child,
         reason=reason.strip(),
         expires_at=timezone.now() + dt.timedelta(hours=BREAK_GLASS_HOURS),
+        review_setting_id=reviewer.setting_id,
+        review_local_authority_id=reviewer.local_authority_id,
     )
     opening.full_clean()
     opening.save()
+    # Every opening is reviewed, even by someone whose relationships already showed everything:
+    # reaching for emergency access is itself worth a look.
     audit_decision(
         user,
-        decide(user, child, Action.READ),
+        replace(decide(user, child, Action.READ), flagged=True),
         child_id=child.pk,
         reason=opening.reason,
         action="break_glass",

@@ -4,6 +4,7 @@ from passport.access import views
 
 urlpatterns = [
     path("emergency-access/", views.break_glass, name="break-glass"),
+    path("emergency-access-reviews/", views.break_glass_reviews, name="break-glass-reviews"),
     path("children/<int:child_id>/consent/", views.consents, name="consents"),
     path(
         "children/<int:child_id>/consent/<int:referral_id>/",

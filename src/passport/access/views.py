@@ -5,17 +5,27 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from passport.access import services
 from passport.access.forms import SECTION_NAMES, BreakGlassForm, ConsentForm, SharingForm
 from passport.access.models import Consent, ParentalAccessChoice, Referral
-from passport.access.policies import Action, get_child_for, may_use_emergency_access
+from passport.access.policies import (
+    Action,
+    break_glass_to_review,
+    get_child_for,
+    may_review_break_glass,
+    may_use_emergency_access,
+)
 from passport.children.models import ParentalResponsibility
 from passport.core.dates import today
 from passport.core.http import AuthenticatedRequest
+
+PAGE_SIZE = 50
 
 
 @login_required
@@ -37,6 +47,16 @@ def break_glass(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request, "access/break_glass.html", {"form": form, "hours": services.BREAK_GLASS_HOURS}
     )
+
+
+@login_required
+def break_glass_reviews(request: AuthenticatedRequest) -> HttpResponse:
+    """Show LA reviewers and administrators the emergency openings of children on no roll."""
+    if not may_review_break_glass(request.user):
+        raise Http404("This page is for those who review emergency access")
+    openings = break_glass_to_review(request.user)
+    page = Paginator(openings, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "access/break_glass_reviews.html", {"page": page, "now": timezone.now()})
 
 
 @login_required

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
@@ -16,18 +16,21 @@ from pydantic_core import PydanticCustomError
 
 from passport.access.policies import (
     Action,
-    audit_list,
+    audit_children_listed,
     get_child_for,
+    narrowed_to_section,
+    searched,
+    sections_for_children,
     settings_where_user_adds_children,
     visible_children,
 )
+from passport.access.rules import current_rules
 from passport.api.auth import signed_in
 from passport.api.params import MAX_ID, RowId
 from passport.api.problems import ERRORS_ANY, ERRORS_CREATE, ERRORS_READ
 from passport.children.models import Child, Enrolment
 from passport.children.services import ChildDetails, add_child_on_roll
 from passport.core.dates import today
-from passport.core.identifiers import normalise
 from passport.core.policy import current_pack
 from passport.core.text import SHORT_TEXT
 from passport.organisations.models import Setting
@@ -87,28 +90,68 @@ class ChildListQuery(Schema):
         return value
 
 
+SECTIONS_SHOWN = Field(
+    description=(
+        "The sections of the child's record your access includes (see the access rules). A "
+        "field of any other section is null: date of birth, UPN, ULN and settings belong to "
+        "identity, the NHS number to health, the layer to layer, needs and SEN provision to "
+        "needs. Names are always given, so you can tell which child this is."
+    )
+)
+
+
+def _sections_shown(child: Child) -> frozenset[str]:
+    """Return the sections the reader may see: from the access decision `get_child_for` attached,
+    or those `sections_for_children` gave a list; every section for the SENCO who has just added
+    the child."""
+    decision = getattr(child, "access_decision", None)
+    if decision is not None:
+        return frozenset(decision.sections)
+    return getattr(child, "sections_shown", frozenset(current_rules().sections))
+
+
+def _if_shown(child: Child, section: str, value: Any) -> Any:
+    return value if section in _sections_shown(child) else None
+
+
 class ChildSummary(Schema):
     id: int
     given_name: str
     family_name: str
     preferred_name: str
-    date_of_birth: dt.date
+    date_of_birth: dt.date | None
     upn: str | None
     current_layer: CodeName | None
     primary_need: CodeName | None
     sen_provision: CodeName | None
+    sections_shown: list[str] = SECTIONS_SHOWN
+
+    @staticmethod
+    def resolve_date_of_birth(obj: Child) -> dt.date | None:
+        return _if_shown(obj, "identity", obj.date_of_birth)
+
+    @staticmethod
+    def resolve_upn(obj: Child) -> str | None:
+        return _if_shown(obj, "identity", obj.upn)
 
     @staticmethod
     def resolve_current_layer(obj: Any) -> CodeName | None:
-        return layer_named(obj.layer_code) if obj.layer_code else None
+        code = _if_shown(obj, "layer", obj.layer_code)
+        return layer_named(code) if code else None
 
     @staticmethod
     def resolve_primary_need(obj: Any) -> CodeName | None:
-        return need_type_named(obj.primary_need_code) if obj.primary_need_code else None
+        code = _if_shown(obj, "needs", obj.primary_need_code)
+        return need_type_named(code) if code else None
 
     @staticmethod
     def resolve_sen_provision(obj: Any) -> CodeName | None:
-        return provision_named(obj.provision_code) if obj.provision_code else None
+        code = _if_shown(obj, "needs", obj.provision_code)
+        return provision_named(code) if code else None
+
+    @staticmethod
+    def resolve_sections_shown(obj: Child) -> list[str]:
+        return sorted(_sections_shown(obj))
 
 
 class ChildPage(Schema):
@@ -141,37 +184,61 @@ class ChildOut(Schema):
     given_name: str
     family_name: str
     preferred_name: str
-    date_of_birth: dt.date
-    year_group: int = Field(description="National curriculum year for their age; Reception is 0")
+    date_of_birth: dt.date | None
+    year_group: int = Field(
+        description=(
+            "National curriculum year for their age; Reception is 0. Given with the name to "
+            "everyone who may read the child, to tell children of the same name apart"
+        )
+    )
     upn: str | None
     uln: str | None
     nhs_number: str | None
     current_setting: SettingOut | None = Field(
         description="Where the child is on roll today (main registration)"
     )
-    enrolments: list[EnrolmentOut] = Field(
+    enrolments: list[EnrolmentOut] | None = Field(
         description="Their time on roll at settings, newest first"
     )
+    sections_shown: list[str] = SECTIONS_SHOWN
+
+    @staticmethod
+    def resolve_date_of_birth(obj: Child) -> dt.date | None:
+        return _if_shown(obj, "identity", obj.date_of_birth)
 
     @staticmethod
     def resolve_year_group(obj: Child) -> int:
         return obj.year_group()
 
     @staticmethod
-    def resolve_nhs_number(obj: Child) -> str | None:
-        # Health detail: only for readers whose access includes the health section.
-        decision = getattr(obj, "access_decision", None)
-        return obj.nhs_number if decision is None or decision.shows("health") else None
+    def resolve_upn(obj: Child) -> str | None:
+        return _if_shown(obj, "identity", obj.upn)
 
     @staticmethod
-    def resolve_enrolments(obj: Child) -> list[Enrolment]:
+    def resolve_uln(obj: Child) -> str | None:
+        return _if_shown(obj, "identity", obj.uln)
+
+    @staticmethod
+    def resolve_nhs_number(obj: Child) -> str | None:
+        return _if_shown(obj, "health", obj.nhs_number)
+
+    @staticmethod
+    def resolve_enrolments(obj: Child) -> list[Enrolment] | None:
+        if _if_shown(obj, "identity", True) is None:
+            return None
         return list(obj.enrolments.select_related("setting").order_by("-starts_on", "-pk"))
 
     @staticmethod
     def resolve_current_setting(obj: Child) -> Setting | None:
+        if _if_shown(obj, "identity", True) is None:
+            return None
         live = obj.enrolments.live_on(today()).select_related("setting")  # type: ignore[attr-defined]
         enrolment = live.order_by("registration", "-starts_on").first()
         return enrolment.setting if enrolment else None
+
+    @staticmethod
+    def resolve_sections_shown(obj: Child) -> list[str]:
+        return sorted(_sections_shown(obj))
 
 
 class ChildIn(Input):
@@ -207,31 +274,28 @@ def _with_passport_summary(children: QuerySet[Child]) -> QuerySet[Child]:
     )
 
 
-def _matching(children: QuerySet[Child], q: str) -> QuerySet[Child]:
-    """Keep children whose names or UPN contain every word of the search."""
-    for word in q.split():
-        children = children.filter(
-            Q(given_name__icontains=word)
-            | Q(family_name__icontains=word)
-            | Q(preferred_name__icontains=word)
-            | Q(upn__startswith=normalise(word))
-        )
-    return children
-
-
 @router.get("", response={200: ChildPage, **ERRORS_ANY}, summary="List the children you work with")
 def list_children(request: HttpRequest, filters: Query[ChildListQuery]) -> dict[str, Any]:
     """Return the children you may read today, by family name, a page at a time."""
-    children = _with_passport_summary(visible_children(signed_in(request)))
+    user = signed_in(request)
+    children = _with_passport_summary(visible_children(user))
+    # A filter on a section finds only children whose record shows the reader that section.
     if filters.q:
-        children = _matching(children, filters.q)
+        children = searched(children, user, filters.q)
     if filters.layer:
-        children = children.filter(layer_code=filters.layer)  # type: ignore[misc]
+        children = narrowed_to_section(children, user, "layer").filter(layer_code=filters.layer)  # type: ignore[misc]
     if filters.need_type:
-        children = children.filter(passport__ranked_needs__need_type=filters.need_type)
+        children = narrowed_to_section(children, user, "needs").filter(
+            passport__ranked_needs__need_type=filters.need_type
+        )
     children = children.order_by("family_name", "given_name", "pk")
     page = list(children[filters.offset : filters.offset + filters.limit])
-    audit_list(signed_in(request), len(page), f"API children list from {filters.offset}")
+    shown = sections_for_children(user, [child.pk for child in page])
+    for child in page:
+        child.sections_shown = shown.get(child.pk, frozenset())  # type: ignore[attr-defined]
+    audit_children_listed(
+        user, [child.pk for child in page], f"API children list from {filters.offset}"
+    )
     return {
         "count": children.count(),
         "limit": filters.limit,

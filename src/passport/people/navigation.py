@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from passport.access.policies import (
     live_roles,
+    may_review_break_glass,
     may_use_emergency_access,
     school_groups_visible_to,
 )
@@ -34,6 +35,8 @@ def navigation_items(request: HttpRequest) -> list[dict[str, object]]:
         items.append(("Funding", reverse("funding")))
     if Role.DATA_PROTECTION_LEAD in roles:
         items.append(("Data protection", reverse("data-protection")))
+    if may_review_break_glass(user):
+        items.append(("Emergency access reviews", reverse("break-glass-reviews")))
     if roles & STAFF_ROLES:
         items.append(("Service directory", reverse("directory")))
     if may_use_emergency_access(user):

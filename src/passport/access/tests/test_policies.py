@@ -29,6 +29,7 @@ from passport.access.policies import (
     Relationship,
     decide,
     get_child_for,
+    sections_for_children,
     visible_children,
 )
 from passport.access.rules import current_rules
@@ -194,6 +195,9 @@ def test_access_matrix(relationship, role, state):
                 get_child_for(user, child.pk, action)
     reads = state == "active" and expected_sections(relationship, role, Action.READ) is not None
     assert (child in visible_children(user)) is reads
+    # Lists decide what to show for a whole page at once; it must be what reading one would show.
+    listed = sections_for_children(user, [child.pk])
+    assert listed == ({child.pk: decide(user, child, Action.READ).sections} if reads else {})
 
 
 def test_matrix_covers_every_grant_in_the_rules():
