@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from passport.access import services as access_services
@@ -14,8 +13,9 @@ from passport.access.models import Consent
 from passport.children.models import Enrolment, ParentalResponsibility
 from passport.organisations.models import Provider
 from passport.people.models import Membership, Role
-from passport.testing.factories import TEST_PASSWORD, ChildFactory, SettingFactory, UserFactory
-from passport.testing.signing_in import code_for_another_sign_in, give_authenticator
+from passport.testing.browser import sign_in, sign_out
+from passport.testing.factories import ChildFactory, SettingFactory, UserFactory
+from passport.testing.signing_in import give_authenticator
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -62,23 +62,6 @@ def world(transactional_db):
         "parent": parent,
         "trust": trust,
     }
-
-
-def sign_in(page: Page, base: str, email: str, device: TOTPDevice | None = None) -> None:
-    page.goto(f"{base}/sign-in/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    if device is not None:
-        page.get_by_label("Enter the code from your authenticator app").fill(
-            code_for_another_sign_in(device)
-        )
-        page.get_by_role("button", name="Continue").click()
-
-
-def sign_out(page: Page) -> None:
-    page.get_by_role("button", name="Sign out").click()
-    expect(page.get_by_role("heading", name="Sign in to Support Passport")).to_be_visible()
 
 
 def test_staff_views_show_up_for_the_family_and_emergency_access_for_the_data_protection_lead(

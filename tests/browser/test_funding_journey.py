@@ -17,8 +17,9 @@ from playwright.sync_api import Page, expect
 from passport.access import services as access_services
 from passport.funding.models import Commission, Delivery, financial_year_bounds
 from passport.funding.tests.world import build_world
-from passport.testing.factories import TEST_PASSWORD, parent_of
-from passport.testing.signing_in import code_for_another_sign_in, give_authenticator
+from passport.testing.browser import sign_in, sign_out
+from passport.testing.factories import parent_of
+from passport.testing.signing_in import give_authenticator
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,22 +35,6 @@ def world(transactional_db):
         user.pk: give_authenticator(user) for user in (world.lead, world.therapist, *world.sencos)
     }
     return world, devices
-
-
-def sign_in(page: Page, base: str, user, device) -> None:
-    page.goto(f"{base}/sign-in/")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_label("Enter the code from your authenticator app").fill(
-        code_for_another_sign_in(device)
-    )
-    page.get_by_role("button", name="Continue").click()
-
-
-def sign_out(page: Page) -> None:
-    page.get_by_role("button", name="Sign out").click()
-    expect(page.get_by_role("heading", name="Sign in to Support Passport")).to_be_visible()
 
 
 def fill_date(page: Page, legend: str, day: dt.date) -> None:
@@ -68,7 +53,7 @@ def test_cluster_lead_commissions_therapy_and_everyone_sees_what_was_delivered(
     child = world.children[0]
 
     # The cluster lead opens the pot for the year with its allocation.
-    sign_in(page, base, world.lead, devices[world.lead.pk])
+    sign_in(page, base, world.lead.email, devices[world.lead.pk])
     page.get_by_role("link", name="Funding").click()
     expect(page.get_by_role("heading", name=world.group.name)).to_be_visible()
     assert_no_axe_violations(page)
@@ -107,7 +92,7 @@ def test_cluster_lead_commissions_therapy_and_everyone_sees_what_was_delivered(
     sign_out(page)
 
     # The therapist, whose provider the family consented to, records a session.
-    sign_in(page, base, world.therapist, devices[world.therapist.pk])
+    sign_in(page, base, world.therapist.email, devices[world.therapist.pk])
     page.goto(f"{base}/funding/")
     page.get_by_role("link", name=commission.description).click()
     assert_no_axe_violations(page)
@@ -125,7 +110,7 @@ def test_cluster_lead_commissions_therapy_and_everyone_sees_what_was_delivered(
 
     # The child's SENCO sees specified against delivered on the passport.
     senco = world.sencos[0]
-    sign_in(page, base, senco, devices[senco.pk])
+    sign_in(page, base, senco.email, devices[senco.pk])
     page.goto(f"{base}/children/{child.pk}/")
     table = page.get_by_role("table").filter(has_text="Specified")
     expect(table).to_contain_text("30 minutes, once a week")
@@ -134,7 +119,7 @@ def test_cluster_lead_commissions_therapy_and_everyone_sees_what_was_delivered(
     sign_out(page)
 
     # The group's dashboard shows the spend, with the figures beside each chart.
-    sign_in(page, base, world.lead, devices[world.lead.pk])
+    sign_in(page, base, world.lead.email, devices[world.lead.pk])
     page.goto(f"{base}/funding/groups/{world.group.pk}/dashboard/")
     expect(page.get_by_role("heading", name="Funding dashboard")).to_be_visible()
     expect(page.locator("#chart-spend-table")).to_contain_text("£65.00")

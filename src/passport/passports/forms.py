@@ -67,7 +67,26 @@ class ChildForm(GovukForm):
         return chosen
 
 
+class SectionVersionField(forms.Field):
+    """The version of the section a form was filled in from, sent back in a hidden input."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self) -> None:
+        # Missing means "not checked", like a request without If-Match to the API.
+        super().__init__(required=False)
+
+    def to_python(self, value: Any) -> int | None:
+        if value in (None, ""):
+            return None
+        text = str(value).strip()
+        # A version we never issued matches nothing: the person sees the conflict page and can
+        # choose, rather than an error message about an input they cannot see.
+        return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else 0
+
+
 class AboutMeForm(GovukForm):
+    version = SectionVersionField()
     liked_about_me = text_field(
         "What people like and admire about me", max_length=LONG_TEXT, required=False, long=True
     )
@@ -85,6 +104,7 @@ class ContributionForm(GovukForm):
 
 
 class NeedsForm(GovukForm):
+    version = SectionVersionField()
     sen_provision = forms.ChoiceField(widget=forms.RadioSelect)
     primary_need = forms.ChoiceField(required=False)
     secondary_need = forms.ChoiceField(required=False)

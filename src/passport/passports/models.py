@@ -1,7 +1,8 @@
 """The support passport (the reform's Individual Support Plan) and its sections.
 
 Every section is kept with django-simple-history, so every change is a version with who and
-when; the passport's `version` counts them for people and for optimistic concurrency.
+when; the passport's `version` counts them for people and for the API's If-Match. About me and
+My needs also count their own saves, so a form left open is stale only when its own section moved.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ class Passport(models.Model):
 
     child = models.OneToOneField(Child, on_delete=models.CASCADE, related_name="passport")
     version = models.PositiveIntegerField(default=1)
+    about_me_version = models.PositiveIntegerField(default=1)
+    needs_version = models.PositiveIntegerField(default=1)
     # About me, in the child's own words (Wales IDP one-page profile).
     liked_about_me = models.TextField(
         "What people like and admire about me",
@@ -63,7 +66,15 @@ class Passport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    history = HistoricalRecords(excluded_fields=["version", "updated_at", "updated_by"])
+    history = HistoricalRecords(
+        excluded_fields=[
+            "version",
+            "about_me_version",
+            "needs_version",
+            "updated_at",
+            "updated_by",
+        ]
+    )
 
     def __str__(self) -> str:
         return f"Support passport for {self.child}"

@@ -44,6 +44,30 @@ class StaleVersion(Exception):
     """Someone else changed the passport since this change was prepared."""
 
 
+class StaleSection(StaleVersion):
+    """Someone else saved this section since the form was filled in."""
+
+    def __init__(self, section: str) -> None:
+        super().__init__(
+            f"Someone else changed {section} since you started: compare your version with theirs"
+        )
+        self.section = section
+
+
+# Each section held on the passport row: its own columns and the counter of its saves.
+ABOUT_ME_FIELDS = ("liked_about_me", "matters_to_me", "how_to_support_me")
+NEEDS_FIELDS = ("sen_provision", "broad_areas", "needs_description")
+_CHANGING_COLUMNS = [
+    *ABOUT_ME_FIELDS,
+    *NEEDS_FIELDS,
+    "version",
+    "about_me_version",
+    "needs_version",
+    "updated_by",
+    "updated_at",
+]
+
+
 def _record_change(passport: Passport, by: User, expected_version: int | None = None) -> None:
     """Bump the version (refusing a stale one) and note who changed the passport."""
     rows = Passport.objects.filter(pk=passport.pk)
@@ -54,10 +78,42 @@ def _record_change(passport: Passport, by: User, expected_version: int | None = 
     passport.refresh_from_db(fields=["version", "updated_by", "updated_at"])
 
 
-def _save(instance: models.Model, by: User) -> None:
+def _claim_section(
+    passport: Passport,
+    section: str,
+    version_field: str,
+    by: User,
+    expected_version: int | None,
+    expected_section_version: int | None,
+) -> None:
+    """Bump the passport's and the section's versions, refusing stale ones, then reload the row.
+
+    The conditional UPDATE checks and bumps in one statement and holds the row until commit, so
+    two saves of one section cannot both pass the check. Reloading gives the section save the
+    other section's current text, so its history row does not undo someone else's change.
+    """
+    rows = Passport.objects.filter(pk=passport.pk)
+    if expected_version is not None:
+        rows = rows.filter(version=expected_version)
+    if expected_section_version is not None:
+        rows = rows.filter(**{version_field: expected_section_version})
+    claimed = rows.update(
+        version=F("version") + 1,
+        **{version_field: F(version_field) + 1},
+        updated_by=by,
+        updated_at=dt.datetime.now(dt.UTC),
+    )
+    if not claimed and expected_section_version is not None:
+        raise StaleSection(section)
+    if not claimed:
+        raise StaleVersion("The passport was changed by someone else: reload it and try again")
+    passport.refresh_from_db(fields=_CHANGING_COLUMNS)
+
+
+def _save(instance: models.Model, by: User, update_fields: Sequence[str] | None = None) -> None:
     instance.full_clean()
     instance._history_user = by  # type: ignore[attr-defined]
-    instance.save()
+    instance.save(update_fields=update_fields)
 
 
 @transaction.atomic
@@ -80,15 +136,22 @@ def update_about_me(
     how_to_support_me: str,
     by: User,
     expected_version: int | None = None,
+    expected_section_version: int | None = None,
 ) -> Passport:
-    """Replace the three About me answers."""
+    """Replace the three About me answers, writing only About me.
+
+    `expected_version` is the whole passport's (the API's If-Match); `expected_section_version`
+    is About me's own, which a form carries so that a change to My needs does not make it stale.
+    """
     if not (liked_about_me.strip() or matters_to_me.strip() or how_to_support_me.strip()):
         raise ValidationError({"liked_about_me": "Enter at least one answer about the child"})
+    _claim_section(
+        passport, "About me", "about_me_version", by, expected_version, expected_section_version
+    )
     passport.liked_about_me = liked_about_me.strip()
     passport.matters_to_me = matters_to_me.strip()
     passport.how_to_support_me = how_to_support_me.strip()
-    _save(passport, by)
-    _record_change(passport, by, expected_version)
+    _save(passport, by, update_fields=ABOUT_ME_FIELDS)
     return passport
 
 
@@ -142,17 +205,24 @@ def set_needs(
     needs_description: str,
     by: User,
     expected_version: int | None = None,
+    expected_section_version: int | None = None,
 ) -> Passport:
-    """Replace My needs: provision, ranked need types, broad areas and the description."""
+    """Replace My needs: provision, ranked need types, broad areas and the description.
+
+    Writes only My needs; the expected versions work as in `update_about_me`.
+    """
     check_needs(sen_provision, need_types, broad_areas)
     if not needs_description.strip():
         raise ValidationError(
             {"needs_description": "Describe the child's needs and how they affect their learning"}
         )
+    _claim_section(
+        passport, "My needs", "needs_version", by, expected_version, expected_section_version
+    )
     passport.sen_provision = sen_provision
     passport.broad_areas = list(dict.fromkeys(broad_areas))
     passport.needs_description = needs_description.strip()
-    _save(passport, by)
+    _save(passport, by, update_fields=NEEDS_FIELDS)
     wanted = {code: rank for rank, code in enumerate((c for c in need_types if c), start=1)}
     for need in passport.ranked_needs.all():
         if wanted.get(need.need_type) != need.rank:
@@ -162,7 +232,6 @@ def set_needs(
     for code, rank in wanted.items():
         if code not in existing:
             _save(RankedNeed(passport=passport, need_type=code, rank=rank), by)
-    _record_change(passport, by, expected_version)
     return passport
 
 

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,8 +17,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from passport.access.policies import (
     Action,
-    audit_list,
+    audit_children_listed,
     get_child_for,
+    narrowed_to_section,
+    searched,
+    sections_for_children,
     settings_where_user_adds_children,
     visible_children,
 )
@@ -75,20 +78,22 @@ def children_list(request: AuthenticatedRequest) -> HttpResponse:
         )
         .order_by("family_name", "given_name", "pk")
     )
+    # A filter on a section finds only children whose record shows the reader that section.
     if query:
-        for word in query.split():
-            children = children.filter(
-                Q(given_name__icontains=word)
-                | Q(family_name__icontains=word)
-                | Q(preferred_name__icontains=word)
-                | Q(upn__iexact=word)
-            )
+        children = searched(children, request.user, query)
     if layer in dict(pack.layer_choices()):
-        children = children.filter(layer_now=layer)
+        children = narrowed_to_section(children, request.user, "layer").filter(layer_now=layer)
     if need in dict(pack.need_type_choices()):
-        children = children.filter(passport__ranked_needs__need_type=need)
+        children = narrowed_to_section(children, request.user, "needs").filter(
+            passport__ranked_needs__need_type=need
+        )
     page = Paginator(children, PAGE_SIZE).get_page(request.GET.get("page"))
-    audit_list(request.user, len(page.object_list), f"children list page {page.number}")
+    shown = sections_for_children(request.user, [child.pk for child in page.object_list])
+    for child in page.object_list:
+        child.sections_shown = shown.get(child.pk, frozenset())
+    audit_children_listed(
+        request.user, [child.pk for child in page.object_list], f"children list page {page.number}"
+    )
     return render(
         request,
         "passports/children_list.html",
@@ -295,18 +300,32 @@ def _form_page(request: AuthenticatedRequest, template: str, **context: Any) -> 
 @require_http_methods(["GET", "POST"])
 def edit_about_me(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
     child, passport = _passport_for(request, child_id, Action.WRITE)
-    initial = {
-        f: getattr(passport, f) for f in ("liked_about_me", "matters_to_me", "how_to_support_me")
-    }
-    form = AboutMeForm(request.POST or None, initial=initial)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _applied(
-            form, lambda: services.update_about_me(passport, by=request.user, **form.cleaned_data)
-        )
-    ):
-        return _saved(request, child, "About me")
+    initial = {name: getattr(passport, name) for name in services.ABOUT_ME_FIELDS}
+    form = AboutMeForm(
+        request.POST or None, initial={**initial, "version": passport.about_me_version}
+    )
+    if request.method == "POST" and form.is_valid():
+        answers = {name: form.cleaned_data[name] for name in services.ABOUT_ME_FIELDS}
+        try:
+            if _applied(
+                form,
+                lambda: services.update_about_me(
+                    passport,
+                    by=request.user,
+                    expected_section_version=form.cleaned_data["version"],
+                    **answers,
+                ),
+            ):
+                return _saved(request, child, "About me")
+        except services.StaleSection:
+            saved = Passport.objects.get(pk=passport.pk)
+            rows = [
+                (str(form.fields[name].label), answers[name], getattr(saved, name))
+                for name in services.ABOUT_ME_FIELDS
+            ]
+            return _conflict_page(
+                request, child, form, "About me", "edit-about-me", saved.about_me_version, rows
+            )
     return _form_page(request, "passports/about_me_form.html", child=child, form=form)
 
 
@@ -333,33 +352,110 @@ def add_contribution(request: AuthenticatedRequest, child_id: int) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 def edit_needs(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
     child, passport = _passport_for(request, child_id, Action.WRITE)
+    form = NeedsForm(
+        request.POST or None,
+        initial={**_needs_answers(passport), "version": passport.needs_version},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if _applied(
+                form,
+                lambda: services.set_needs(
+                    passport,
+                    sen_provision=data["sen_provision"],
+                    need_types=[data["primary_need"], data["secondary_need"]]
+                    if data["secondary_need"]
+                    else [data["primary_need"]],
+                    broad_areas=data["broad_areas"],
+                    needs_description=data["needs_description"],
+                    by=request.user,
+                    expected_section_version=data["version"],
+                ),
+                rename={"need_types": "primary_need"},
+            ):
+                return _saved(request, child, "My needs")
+        except services.StaleSection:
+            saved = Passport.objects.get(pk=passport.pk)
+            current = _needs_answers(saved)
+            rows = [
+                (_NEEDS_LABELS[name], _needs_text(name, data[name]), _needs_text(name, value))
+                for name, value in current.items()
+            ]
+            return _conflict_page(
+                request, child, form, "My needs", "edit-needs", saved.needs_version, rows
+            )
+    return _form_page(request, "passports/needs_form.html", child=child, form=form)
+
+
+_NEEDS_LABELS = {
+    "sen_provision": "SEN provision",
+    "primary_need": "Primary need",
+    "secondary_need": "Secondary need",
+    "broad_areas": "Broad areas of need",
+    "needs_description": "Description of the child's needs",
+}
+
+
+def _needs_answers(passport: Passport) -> dict[str, Any]:
+    """Return My needs as the needs form holds it."""
     ranked = [need.need_type for need in passport.ranked_needs.all()]
-    initial = {
+    return {
         "sen_provision": passport.sen_provision,
         "primary_need": ranked[0] if ranked else "",
         "secondary_need": ranked[1] if len(ranked) > 1 else "",
         "broad_areas": passport.broad_areas,
         "needs_description": passport.needs_description,
     }
-    form = NeedsForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if _applied(
-            form,
-            lambda: services.set_needs(
-                passport,
-                sen_provision=data["sen_provision"],
-                need_types=[data["primary_need"], data["secondary_need"]]
-                if data["secondary_need"]
-                else [data["primary_need"]],
-                broad_areas=data["broad_areas"],
-                needs_description=data["needs_description"],
-                by=request.user,
-            ),
-            rename={"need_types": "primary_need"},
-        ):
-            return _saved(request, child, "My needs")
-    return _form_page(request, "passports/needs_form.html", child=child, form=form)
+
+
+def _needs_text(name: str, value: Any) -> str:
+    """Say one My needs answer as the passport page does: names, not census codes."""
+    pack = current_pack()
+    if name == "sen_provision":
+        provision = pack.provision(value)
+        return provision.name if provision else value
+    if name in ("primary_need", "secondary_need"):
+        need = pack.need_type(value) if value else None
+        return need.name if need else value
+    if name == "broad_areas":
+        return ", ".join(text for code, text in pack.broad_area_choices() if code in value)
+    return value
+
+
+def _conflict_page(
+    request: AuthenticatedRequest,
+    child: Child,
+    form: GovukForm,
+    section: str,
+    edit_url: str,
+    current_version: int,
+    rows: list[tuple[str, str, str]],
+) -> HttpResponse:
+    """Show a stale form's answers beside the saved ones, to save theirs again or keep the saved.
+
+    "Save my version" posts what they typed with the section's current version, so it saves
+    unless the section moves on once more.
+    """
+    resubmit = [
+        (name, value)
+        for name in form.fields
+        if name != "version"
+        for value in request.POST.getlist(name)
+    ]
+    return render(
+        request,
+        "passports/section_conflict.html",
+        {
+            "child": child,
+            "section": section,
+            "action": reverse(edit_url, args=[child.pk]),
+            "current_version": current_version,
+            "rows": rows,
+            "resubmit": resubmit,
+        },
+        status=409,
+    )
 
 
 @login_required
@@ -441,7 +537,10 @@ def remove_item(
 
 
 def _applied(form: GovukForm, change: Any, rename: dict[str, str] | None = None) -> bool:
-    """Run a service change; on a ValidationError show it on the form and return False."""
+    """Run a service change; on a ValidationError show it on the form and return False.
+
+    A stale section goes back to the caller, which shows the conflict page instead.
+    """
     try:
         change()
     except ValidationError as exc:
@@ -449,6 +548,8 @@ def _applied(form: GovukForm, change: Any, rename: dict[str, str] | None = None)
             exc = ValidationError({rename.get(k, k): v for k, v in exc.error_dict.items()})
         form.add_service_errors(exc)
         return False
+    except services.StaleSection:
+        raise
     except services.StaleVersion as exc:
         form.add_error(None, str(exc))
         return False
