@@ -112,3 +112,17 @@ class TransferPlanForm(GovukForm):
                 "No setting has that URN: check it on Get Information about Schools"
             )
         return setting
+
+
+class DeclineTransferForm(GovukForm):
+    """Why the setting the child is on roll at, or the LA, declines a transfer a CTF asked for."""
+
+    reason = text_field(
+        "Why you are declining the transfer", max_length=LONG_TEXT, long=True, required=True
+    )
+
+
+class ConfirmTransferForm(GovukForm):
+    """The Confirm button of one pending transfer."""
+
+    transfer = forms.IntegerField(min_value=1, max_value=2**63 - 1)

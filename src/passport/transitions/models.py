@@ -188,3 +188,74 @@ class TransferPlan(models.Model):
     @property
     def destination_named(self) -> bool:
         return bool(self.destination_setting_id or self.destination_text)
+
+
+class PendingTransfer(models.Model):
+    """A move asked for by a CTF naming a child on roll at another setting: nothing changes
+    until that setting or the local authority confirms it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for confirmation"
+        CONFIRMED = "confirmed", "Confirmed"
+        DECLINED = "declined", "Declined"
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="pending_transfers")
+    from_setting = models.ForeignKey(
+        Setting,
+        on_delete=models.PROTECT,
+        related_name="transfers_away_to_decide",
+        help_text="The setting the child was on roll at when the transfer was asked for",
+    )
+    to_setting = models.ForeignKey(
+        Setting, on_delete=models.PROTECT, related_name="transfers_in_asked_for"
+    )
+    starts_on = models.DateField(help_text="The first day on roll the file proposed")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    source_name = models.CharField(
+        max_length=SHORT_TEXT, blank=True, help_text="The school that sent the file, as it said"
+    )
+    # The file's SEN data, kept to apply as the import would have if the transfer is confirmed.
+    sen_provision = models.CharField(max_length=1, blank=True)
+    need_types = models.JSONField(default=list, blank=True)
+    needs_description = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(max_length=LONG_TEXT, blank=True, validators=[reject_markup])
+    notified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the current setting's SENCOs were emailed"
+    )
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            # A file sent again finds the transfer already waiting rather than asking twice.
+            models.UniqueConstraint(
+                fields=["child", "to_setting"],
+                condition=Q(status="pending"),
+                name="one_pending_transfer_per_destination",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending") | Q(decided_at__isnull=False),
+                name="pending_transfer_decided_at",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(reason=""),
+                name="pending_transfer_declined_with_reason",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["from_setting"],
+                condition=Q(status="pending"),
+                name="pending_transfer_waiting",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child} to {self.to_setting}: {self.get_status_display()}"

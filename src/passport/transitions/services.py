@@ -10,16 +10,19 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
-from passport.access.policies import visible_children
+from passport.access.policies import may_decide_transfer_away, visible_children
 from passport.audit import services as audit
+from passport.audit.models import AuditAction
 from passport.children.models import Child, Enrolment
 from passport.core.dates import today
 from passport.core.policy import current_pack
 from passport.core.schooldays import calendar_for, school_year_starting
+from passport.core.text import LONG_TEXT, reject_markup
 from passport.organisations.models import Setting
 from passport.passports import services as passport_services
 from passport.passports.models import Passport, SupportItem
@@ -27,6 +30,7 @@ from passport.people.models import Role, User
 from passport.transitions.models import (
     Admission,
     Leaving,
+    PendingTransfer,
     SupportConfirmation,
     SupportDecision,
     TransferPlan,
@@ -37,9 +41,13 @@ __all__ = [
     "AdmissionRow",
     "AdmissionsReport",
     "ItemDecision",
+    "authorise_transfer_decision",
+    "confirm_pending_transfer",
     "confirm_support_in_place",
+    "decline_pending_transfer",
     "new_arrivals",
     "overdue_confirmations",
+    "pending_transfers_to_decide",
     "record_admission",
     "record_admissions",
     "record_leaving",
@@ -472,6 +480,220 @@ def _admit_one(row: AdmissionRow, *, by: User | None, source: str) -> AdmissionR
             problems=("This admission was recorded at the same moment by someone else",),
         )
     return result
+
+
+def broad_areas_with(passport: Passport, need_types: Sequence[str]) -> list[str]:
+    """Keep the passport's broad areas, adding those the need types belong to."""
+    pack = current_pack()
+    derived = [
+        need.broad_area
+        for code in need_types
+        if (need := pack.need_type(code)) is not None and need.broad_area
+    ]
+    return list(dict.fromkeys([*passport.broad_areas, *derived]))
+
+
+@dataclass(frozen=True)
+class NeedsBroughtOver:
+    """What `bring_over_needs` changed in the passport."""
+
+    passport_started: bool
+    needs_changed: bool
+
+
+def bring_over_needs(
+    child: Child,
+    *,
+    sen_provision: str | None,
+    need_types: Sequence[str],
+    needs_description: str,
+    by: User | None,
+) -> NeedsBroughtOver:
+    """Bring the child's passport to the SEN provision and needs the sending setting recorded,
+    starting the passport if there is none; its broad areas grow and its description is kept.
+
+    With no provision (no SEN history sent) the needs are left as they are.
+    """
+    passport = Passport.objects.filter(child=child).first()
+    started = passport is None
+    if passport is None:
+        passport = passport_services.start_passport(child, by)  # type: ignore[arg-type]
+    held = list(passport.ranked_needs.order_by("rank").values_list("need_type", flat=True))
+    if sen_provision is None or (passport.sen_provision, held) == (sen_provision, list(need_types)):
+        return NeedsBroughtOver(started, False)
+    passport_services.set_needs(
+        passport,
+        sen_provision=sen_provision,
+        need_types=list(need_types),
+        broad_areas=broad_areas_with(passport, need_types),
+        needs_description=passport.needs_description or needs_description,
+        by=by,  # type: ignore[arg-type]
+    )
+    return NeedsBroughtOver(started, True)
+
+
+def pending_transfers_to_decide(user: User, *, on: dt.date | None = None) -> list[PendingTransfer]:
+    """Return the transfers waiting for the person to confirm or decline: children on roll at a
+    setting they lead, or of a local authority they are a caseworker for."""
+    on = on or today()
+    memberships = user.live_memberships(on)
+    led = memberships.filter(role__in=[Role.SENCO, Role.SETTING_HEAD]).values("setting_id")
+    las = memberships.filter(role=Role.LA_CASEWORKER).values("local_authority_id")
+    candidates = (
+        PendingTransfer.objects.filter(status=PendingTransfer.Status.PENDING)
+        .filter(
+            Q(from_setting_id__in=led)
+            | Q(from_setting__local_authority_id__in=las)
+            | Q(child__home_local_authority_id__in=las)
+        )
+        .select_related("child", "from_setting", "to_setting", "requested_by")
+        .order_by("requested_at", "pk")
+    )
+    return [p for p in candidates if may_decide_transfer_away(user, p.child, p.from_setting, on=on)]
+
+
+def _transfer_entry(
+    pending: PendingTransfer, by: User, action: str, reason: str, *, allowed: bool
+) -> audit.Entry:
+    membership = (
+        by.live_memberships(today())
+        .filter(
+            Q(setting=pending.from_setting)
+            | Q(
+                role=Role.LA_CASEWORKER,
+                local_authority_id__in=[
+                    pending.from_setting.local_authority_id,
+                    pending.child.home_local_authority_id,
+                ],
+            )
+        )
+        .select_related("setting", "local_authority")
+        .first()
+    )
+    return audit.Entry(
+        actor=by,
+        role=membership.role if membership else "",
+        relationship="",
+        acting_for=str(membership.setting or membership.local_authority) if membership else "",
+        setting_id=pending.from_setting_id,
+        action=action,
+        child_id=pending.child_id,
+        reason=reason,
+        allowed=allowed,
+    )
+
+
+def authorise_transfer_decision(pending: PendingTransfer, by: User, action: str) -> None:
+    """Raise PermissionDenied, audited, unless the person may decide this transfer."""
+    if may_decide_transfer_away(by, pending.child, pending.from_setting):
+        return
+    audit.record_many(
+        [
+            _transfer_entry(
+                pending,
+                by,
+                action,
+                f"Not the setting the child is on roll at, nor its local authority: the "
+                f"transfer to {pending.to_setting.name} was not decided",
+                allowed=False,
+            )
+        ]
+    )
+    raise PermissionDenied("Only the setting the child is on roll at, or the LA, can decide")
+
+
+def _locked_while_pending(pending: PendingTransfer) -> PendingTransfer:
+    locked = (
+        PendingTransfer.objects.select_for_update()
+        .select_related("child", "from_setting", "to_setting")
+        .get(pk=pending.pk)
+    )
+    if locked.status != PendingTransfer.Status.PENDING:
+        raise ValidationError(
+            {"__all__": f"This transfer has already been {locked.get_status_display().lower()}"}
+        )
+    return locked
+
+
+def confirm_pending_transfer(pending: PendingTransfer, *, by: User) -> Admission:
+    """Agree to a transfer a CTF asked for: admit the child to the setting that asked and bring
+    the file's needs into the passport, as the import would have, in one transaction; audited.
+
+    Raise PermissionDenied unless `by` may decide it (access policy), ValidationError if it is
+    decided already or the admission cannot be recorded.
+    """
+    authorise_transfer_decision(pending, by, AuditAction.CONFIRM_TRANSFER)
+    with transaction.atomic():
+        pending = _locked_while_pending(pending)
+        admission = record_admission(
+            pending.child,
+            pending.to_setting,
+            pending.starts_on,
+            by=by,
+            source=Admission.Source.CTF,
+        )
+        bring_over_needs(
+            pending.child,
+            sen_provision=pending.sen_provision or None,
+            need_types=pending.need_types,
+            needs_description=pending.needs_description,
+            by=by,
+        )
+        pending.status = PendingTransfer.Status.CONFIRMED
+        pending.decided_by = by
+        pending.decided_at = timezone.now()
+        pending.save(update_fields=["status", "decided_by", "decided_at"])
+        audit.record_many(
+            [
+                _transfer_entry(
+                    pending,
+                    by,
+                    AuditAction.CONFIRM_TRANSFER,
+                    f"Confirmed the move from {pending.from_setting.name} to "
+                    f"{pending.to_setting.name} from {pending.starts_on:%-d %B %Y} asked for by a "
+                    "Common Transfer File",
+                    allowed=True,
+                )
+            ]
+        )
+    return admission
+
+
+def decline_pending_transfer(pending: PendingTransfer, *, by: User, reason: str) -> PendingTransfer:
+    """Refuse a transfer a CTF asked for, recording why; nothing else changes. Audited.
+
+    Raise PermissionDenied unless `by` may decide it (access policy), ValidationError keyed
+    `reason` when no reason is given, or `__all__` if it is decided already.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter why you are declining the transfer"})
+    if len(reason) > LONG_TEXT:
+        raise ValidationError({"reason": f"The reason must be {LONG_TEXT:,} characters or fewer"})
+    try:
+        reject_markup(reason)
+    except ValidationError as exc:
+        raise ValidationError({"reason": f"The reason {exc.messages[0]}"}) from exc
+    authorise_transfer_decision(pending, by, AuditAction.DECLINE_TRANSFER)
+    with transaction.atomic():
+        pending = _locked_while_pending(pending)
+        pending.status = PendingTransfer.Status.DECLINED
+        pending.decided_by = by
+        pending.decided_at = timezone.now()
+        pending.reason = reason
+        pending.save(update_fields=["status", "decided_by", "decided_at", "reason"])
+        audit.record_many(
+            [
+                _transfer_entry(
+                    pending,
+                    by,
+                    AuditAction.DECLINE_TRANSFER,
+                    f"Declined the move to {pending.to_setting.name}: {reason}",
+                    allowed=True,
+                )
+            ]
+        )
+    return pending
 
 
 def record_leaving(

@@ -108,3 +108,62 @@ def notify_setting_of_admissions(setting_id: int) -> int:
             )
         Admission.objects.filter(pk__in=waiting).update(notified_at=timezone.now())
     return len(recipients)
+
+
+TRANSFER_SUBJECT = "Another setting has asked to admit a child on roll at {setting}"
+TRANSFER_BODY = """Another setting has imported a Common Transfer File naming {count} on roll at {setting}.
+
+Nothing has changed: they cannot see the passport, and nobody leaves your roll, until you or the local authority confirm. Sign in to confirm or decline:
+{link}
+
+If you do not expect the move, decline it and say why.
+
+This email has no details of the child on purpose. Do not reply to it.
+"""
+
+
+@task()
+def notify_setting_of_pending_transfers(setting_id: int) -> int:
+    """Email a setting's SENCOs once about every transfer away from it waiting for a decision
+    that nobody was told of yet; return how many messages were sent."""
+    from django.db import transaction
+
+    from passport.organisations.models import Setting
+    from passport.transitions.models import PendingTransfer
+
+    setting = Setting.objects.filter(pk=setting_id).first()
+    if setting is None:
+        return 0
+    with transaction.atomic():
+        # Locked, so two of these tasks for one setting do not both tell about the same children.
+        waiting = list(
+            PendingTransfer.objects.select_for_update()
+            .filter(
+                from_setting=setting,
+                status=PendingTransfer.Status.PENDING,
+                notified_at__isnull=True,
+            )
+            .values_list("pk", flat=True)
+        )
+        if not waiting:
+            return 0
+        recipients = sorted(
+            set(
+                Membership.objects.filter(setting=setting, role=Role.SENCO)
+                .exclude(starts_on__gt=today())
+                .exclude(ends_on__lt=today())
+                .filter(user__is_active=True)
+                .values_list("user__email", flat=True)
+            )
+        )
+        link = settings.PASSPORT_BASE_URL.rstrip("/") + reverse("pending-transfers")
+        children = "a child" if len(waiting) == 1 else f"{len(waiting)} children"
+        for recipient in recipients:
+            send_mail(
+                TRANSFER_SUBJECT.format(setting=setting.name),
+                TRANSFER_BODY.format(count=children, setting=setting.name, link=link),
+                None,
+                [recipient],
+            )
+        PendingTransfer.objects.filter(pk__in=waiting).update(notified_at=timezone.now())
+    return len(recipients)

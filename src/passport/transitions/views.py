@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from passport.access.policies import Action, audit_list, get_child_for, visible_children
+from passport.audit.models import AuditAction
 from passport.children.models import Child, Enrolment
 from passport.core.dates import today
 from passport.core.http import AuthenticatedRequest
@@ -18,8 +19,15 @@ from passport.organisations.models import Setting
 from passport.passports.models import Passport
 from passport.people.models import Role, User
 from passport.transitions import services
-from passport.transitions.forms import TO_SETTING, MoveForm, SupportInPlaceForm, TransferPlanForm
-from passport.transitions.models import Admission, TransferPlan
+from passport.transitions.forms import (
+    TO_SETTING,
+    ConfirmTransferForm,
+    DeclineTransferForm,
+    MoveForm,
+    SupportInPlaceForm,
+    TransferPlanForm,
+)
+from passport.transitions.models import Admission, PendingTransfer, TransferPlan
 
 LEADERS = [Role.SENCO, Role.SETTING_HEAD]
 
@@ -290,3 +298,82 @@ def transfer_plan(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
             "year": services.transfer_year(),
         },
     )
+
+
+def _decides_transfers(user: User) -> bool:
+    return user.live_memberships(today()).filter(role__in=[*LEADERS, Role.LA_CASEWORKER]).exists()
+
+
+def _waiting_transfer(transfer_id: int) -> PendingTransfer:
+    """Return a transfer still waiting for a decision, or 404 (decided ones are gone from here)."""
+    pending = (
+        PendingTransfer.objects.filter(pk=transfer_id, status=PendingTransfer.Status.PENDING)
+        .select_related("child", "from_setting", "to_setting")
+        .first()
+    )
+    if pending is None:
+        raise Http404("No transfer with that id is waiting for your decision")
+    return pending
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def pending_transfers(request: AuthenticatedRequest) -> HttpResponse:
+    """Transfers a CTF asked for, of children on roll at my setting or in my LA: confirm them
+    here, or go on to decline them with a reason."""
+    if not _decides_transfers(request.user):
+        raise Http404("Pending transfers are for SENCOs, heads of setting and LA caseworkers")
+    form = ConfirmTransferForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if not form.is_valid():
+            raise Http404("No transfer with that id is waiting for your decision")
+        pending = _waiting_transfer(form.cleaned_data["transfer"])
+        try:
+            admission = services.confirm_pending_transfer(pending, by=request.user)
+        except PermissionDenied as exc:
+            raise Http404("No transfer with that id is waiting for your decision") from exc
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(
+                request,
+                f"{pending.child.full_name} is admitted to {admission.setting.name} from "
+                f"{admission.starts_on:%-d %B %Y}",
+            )
+            return redirect("pending-transfers")
+    transfers = services.pending_transfers_to_decide(request.user)
+    audit_list(request.user, len(transfers), "pending transfers to confirm")
+    return render(
+        request, "transitions/pending_transfers.html", {"transfers": transfers, "form": form}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def decline_transfer(request: AuthenticatedRequest, transfer_id: int) -> HttpResponse:
+    """Decline a transfer a CTF asked for, saying why; nothing else changes."""
+    pending = _waiting_transfer(transfer_id)
+    try:
+        services.authorise_transfer_decision(pending, request.user, AuditAction.DECLINE_TRANSFER)
+    except PermissionDenied as exc:
+        raise Http404("No transfer with that id is waiting for your decision") from exc
+    form = DeclineTransferForm(request.POST if request.method == "POST" else None)
+    if request.method == "GET":
+        audit_list(request.user, 1, "a transfer to decline")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decline_pending_transfer(
+                pending, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except PermissionDenied as exc:
+            raise Http404("No transfer with that id is waiting for your decision") from exc
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(
+                request,
+                f"You declined the transfer of {pending.child.full_name} to "
+                f"{pending.to_setting.name}. Nothing has changed",
+            )
+            return redirect("pending-transfers")
+    return render(request, "transitions/decline_transfer.html", {"pending": pending, "form": form})

@@ -30,9 +30,12 @@ class PupilResultOut(Schema):
     position: int = Field(description="The pupil's place in the file, from 1")
     upn: str
     name: str
-    outcome: str = Field(description="created, updated, unchanged or skipped")
-    reasons: list[str] = Field(description="Why it was skipped, or what changed")
-    child_id: int | None
+    outcome: str = Field(
+        description="created, updated, unchanged, skipped, or pending_transfer: the pupil is on "
+        "roll at another setting, and nothing changes until it or the local authority confirms"
+    )
+    reasons: list[str] = Field(description="Why it was skipped or is waiting, or what changed")
+    child_id: int | None = Field(description="Empty when skipped or waiting for confirmation")
 
 
 class ImportReportOut(Schema):
@@ -42,7 +45,9 @@ class ImportReportOut(Schema):
     destination_setting_id: int
     destination_name: str
     starts_on: dt.date
-    counts: dict[str, int] = Field(description="Pupils created, updated, unchanged and skipped")
+    counts: dict[str, int] = Field(
+        description="Pupils created, updated, unchanged, skipped and pending_transfer"
+    )
     pupils: list[PupilResultOut]
 
 
@@ -78,7 +83,9 @@ def import_common_transfer_file(request: HttpRequest, file: File[UploadedFile]) 
     """Import a CTF 25 addressed to a setting where you are SENCO or head.
 
     Pupils are matched by UPN; each is created, updated, left unchanged or skipped with the
-    reason. A file that cannot be read as a whole is refused with 422 and nothing is saved.
+    reason. A pupil on roll at another setting is not admitted: a pending transfer waits for that
+    setting or the local authority to confirm it, and nothing changes until then. A file that
+    cannot be read as a whole is refused with 422 and nothing is saved.
     """
     user = signed_in(request)
     if file.size is not None and file.size > max_bytes():

@@ -6,6 +6,9 @@ changes nothing. Pupils are then written a chunk at a time, one transaction per 
 queries each: a pupil with a fault is skipped with the reason and the rest of its chunk is
 written. A crash leaves whole pupils only, and importing the same file again changes nothing (no
 new versions), so a file is finished by importing it again.
+
+A file is only as trustworthy as whoever wrote it: a pupil on roll at another setting is not
+moved, but waits as a pending transfer for that setting or the local authority to confirm.
 """
 
 from __future__ import annotations
@@ -20,6 +23,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, QuerySet
 
+from passport.access.policies import settings_where_user_adds_children
+from passport.audit import services as audit
+from passport.audit.models import AuditAction
 from passport.children.models import Child, Enrolment
 from passport.children.services import ChildDetails, checked_identifiers
 from passport.core.dates import today
@@ -27,7 +33,7 @@ from passport.core.identifiers import check_upn, normalise
 from passport.core.policy import current_pack
 from passport.organisations.models import Setting
 from passport.passports.models import Passport, RankedNeed
-from passport.passports.services import check_needs, set_needs, start_passport
+from passport.passports.services import check_needs, set_needs
 from passport.people.models import User
 from passport.transitions.ctf.parser import (
     CtfError,
@@ -38,9 +44,18 @@ from passport.transitions.ctf.parser import (
     Survey,
     survey,
 )
-from passport.transitions.models import Admission
-from passport.transitions.services import AdmissionRow, admit_chunk, record_admission
-from passport.transitions.tasks import notify_setting_of_admissions
+from passport.transitions.models import Admission, PendingTransfer
+from passport.transitions.services import (
+    AdmissionRow,
+    admit_chunk,
+    bring_over_needs,
+    broad_areas_with,
+    record_admission,
+)
+from passport.transitions.tasks import (
+    notify_setting_of_admissions,
+    notify_setting_of_pending_transfers,
+)
 
 # Pupils written per transaction: big enough that a query per chunk costs little per pupil,
 # small enough that a crash or a lock wait loses little.
@@ -54,6 +69,7 @@ class Outcome(StrEnum):
     UPDATED = "updated"
     UNCHANGED = "unchanged"
     SKIPPED = "skipped"
+    PENDING_TRANSFER = "pending_transfer"
 
 
 @dataclass(frozen=True)
@@ -155,17 +171,6 @@ def _provision_and_needs(pupil: CtfPupil, on: dt.date) -> tuple[str | None, list
     return provision, need_types
 
 
-def _broad_areas(passport: Passport, need_types: Sequence[str]) -> list[str]:
-    """Keep the passport's broad areas, adding those the need types belong to."""
-    pack = current_pack()
-    derived = [
-        need.broad_area
-        for code in need_types
-        if (need := pack.need_type(code)) is not None and need.broad_area
-    ]
-    return list(dict.fromkeys([*passport.broad_areas, *derived]))
-
-
 def _find_or_create_child(pupil: CtfPupil, upn: str) -> tuple[Child, bool]:
     child = Child.objects.select_for_update().filter(upn=upn).first()
     if child is not None:
@@ -207,6 +212,24 @@ def _on_roll(child: Child, setting: Setting, on: dt.date) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class _HeldAt:
+    """The setting a known child is on roll at, which must agree before they move."""
+
+    setting_id: int
+    name: str
+    # The file came from this setting, so naming it tells the uploader nothing they did not know.
+    sent_the_file: bool
+
+    @property
+    def waiting_note(self) -> str:
+        who = self.name if self.sent_the_file else "the setting the child is on roll at"
+        return (
+            f"Pending transfer: waiting for {who} or the local authority to confirm. "
+            "Nothing is admitted or changed until then"
+        )
+
+
 @dataclass
 class _Ready:
     """A pupil whose record passed the checks that need no database, ready to write."""
@@ -218,6 +241,7 @@ class _Ready:
     notes: list[str]
     child: Child | None = None
     created: bool = False
+    held_at: _HeldAt | None = None
 
     @property
     def position(self) -> int:
@@ -231,6 +255,9 @@ class _Context:
     starts_on: dt.date
     repeated: frozenset[str]
     by: User | None
+    # The settings whose SENCO or head is importing: a child on roll there may be moved at once.
+    acting_for: frozenset[int] = frozenset()
+    role: str = ""
 
     @property
     def needs_description(self) -> str:
@@ -242,6 +269,101 @@ class _Context:
     @property
     def admitted_note(self) -> str:
         return f"Admitted to {self.destination.name} from {self.starts_on:%-d %B %Y}"
+
+
+def _held_elsewhere(child_ids: Sequence[int], context: _Context) -> dict[int, _HeldAt]:
+    """Return, for each known child on roll (now or from a later date) at a setting the importer
+    does not act for, that setting, in one query for the chunk.
+
+    Anyone holding a UPN and date of birth can write a CTF, so the file alone never moves a child
+    away from another setting. A child the destination already holds is not held elsewhere: the
+    move was agreed when they were admitted there.
+    """
+    if not child_ids:
+        return {}
+    rows = (
+        Enrolment.objects.filter(child_id__in=child_ids)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=context.starts_on))
+        .values_list(
+            "child_id",
+            "setting_id",
+            "registration",
+            "setting__name",
+            "setting__local_authority__code",
+            "setting__estab",
+        )
+    )
+    at_destination: set[int] = set()
+    elsewhere: dict[int, list[tuple[bool, str, int, str, str]]] = {}
+    for child_id, setting_id, registration, name, lea, estab in rows:
+        if setting_id == context.destination.pk:
+            at_destination.add(child_id)
+        elif setting_id not in context.acting_for:
+            subsidiary = registration != Enrolment.Registration.MAIN
+            elsewhere.setdefault(child_id, []).append((subsidiary, name, setting_id, lea, estab))
+    sender = (context.header.source_lea, context.header.source_estab)
+    held = {}
+    for child_id, settings in elsewhere.items():
+        if child_id in at_destination:
+            continue
+        _, name, setting_id, lea, estab = min(settings)  # the main registration first
+        held[child_id] = _HeldAt(setting_id, name, (lea, estab) == sender)
+    return held
+
+
+def _hold_for_confirmation(held: Sequence[_Ready], context: _Context) -> None:
+    """Record a pending transfer for each pupil held elsewhere, keeping the file's SEN data to
+    apply if it is confirmed, and audit it. A file sent again finds the first request waiting."""
+    if not held:
+        return
+    waiting = set(
+        PendingTransfer.objects.filter(
+            child__in=[ready.child for ready in held],
+            to_setting=context.destination,
+            status=PendingTransfer.Status.PENDING,
+        ).values_list("child_id", flat=True)
+    )
+    asked: list[PendingTransfer] = []
+    for ready in held:
+        assert ready.child is not None and ready.held_at is not None
+        if ready.child.pk in waiting:
+            continue
+        asked.append(
+            PendingTransfer(
+                child=ready.child,
+                from_setting_id=ready.held_at.setting_id,
+                to_setting=context.destination,
+                starts_on=context.starts_on,
+                requested_by=context.by,
+                source_name=context.header.source_name[:200],
+                sen_provision=ready.provision or "",
+                need_types=ready.need_types,
+                needs_description=context.needs_description,
+            )
+        )
+    PendingTransfer.objects.bulk_create(asked)
+    audit.record_many(
+        [
+            audit.Entry(
+                actor=context.by,
+                role=context.role,
+                relationship="",
+                acting_for=context.destination.name,
+                # The data protection lead of the setting the child is on roll at answers for it.
+                setting_id=transfer.from_setting_id,
+                action=AuditAction.REQUEST_TRANSFER,
+                child_id=transfer.child_id,
+                reason=(
+                    f"A Common Transfer File from {context.header.source_name or 'a school'} "
+                    f"asked to admit the child to {context.destination.name} from "
+                    f"{context.starts_on:%-d %B %Y}: waiting for the setting the child is on "
+                    "roll at, or the local authority, to confirm"
+                ),
+                allowed=True,
+            )
+            for transfer in asked
+        ]
+    )
 
 
 def _needs_note(ready: _Ready) -> str:
@@ -271,29 +393,27 @@ def _checked(pupil: CtfPupil, context: _Context) -> _Ready:
     return _Ready(pupil, upn, provision, need_types, notes)
 
 
-def _import_pupil(ready: _Ready, context: _Context) -> tuple[Outcome, int, list[str]]:
+def _import_pupil(ready: _Ready, context: _Context) -> tuple[Outcome, int | None, list[str]]:
     """Import one pupil in its own transaction (the careful path, used when a chunk fails)."""
     pupil, upn, provision, need_types = ready.pupil, ready.upn, ready.provision, ready.need_types
     by, destination, starts_on = context.by, context.destination, context.starts_on
     notes = list(ready.notes)
     with transaction.atomic():
         child, created = _find_or_create_child(pupil, upn)
-        changed = False
-        passport = Passport.objects.filter(child=child).first()
-        if passport is None:
-            passport = start_passport(child, by)  # type: ignore[arg-type]
-            changed = True
-        current = list(passport.ranked_needs.order_by("rank").values_list("need_type", flat=True))
-        if provision is not None and (passport.sen_provision, current) != (provision, need_types):
-            set_needs(
-                passport,
-                sen_provision=provision,
-                need_types=need_types,
-                broad_areas=_broad_areas(passport, need_types),
-                needs_description=passport.needs_description or context.needs_description,
-                by=by,  # type: ignore[arg-type]
-            )
-            changed = True
+        held_at = None if created else _held_elsewhere([child.pk], context).get(child.pk)
+        if held_at is not None:
+            ready.child, ready.held_at = child, held_at
+            _hold_for_confirmation([ready], context)
+            return Outcome.PENDING_TRANSFER, None, [held_at.waiting_note]
+        brought = bring_over_needs(
+            child,
+            sen_provision=provision,
+            need_types=need_types,
+            needs_description=context.needs_description,
+            by=by,
+        )
+        changed = brought.passport_started or brought.needs_changed
+        if brought.needs_changed:
             notes.append(_needs_note(ready))
         if not _on_roll(child, destination, starts_on):
             record_admission(child, destination, starts_on, by=by, source=Admission.Source.CTF)
@@ -338,7 +458,7 @@ def _passport_with_needs(ready: _Ready, child: Child, context: _Context) -> Pass
     passport = Passport(child=child, updated_by=context.by)
     if ready.provision is not None:
         passport.sen_provision = ready.provision
-        passport.broad_areas = _broad_areas(passport, ready.need_types)
+        passport.broad_areas = broad_areas_with(passport, ready.need_types)
         passport.needs_description = context.needs_description
         passport.version = 2
     _validated(passport, ["child", "updated_by"])
@@ -373,7 +493,7 @@ def _create_passports(passports: dict[int, Passport], by: User | None) -> None:
 
 def _write_chunk(
     chunk: list[_Ready], context: _Context
-) -> dict[int, tuple[Outcome, int, list[str]]]:
+) -> dict[int, tuple[Outcome, int | None, list[str]]]:
     """Write a chunk of pupils with a few queries per chunk, in the caller's transaction.
 
     Raise _Refused naming the pupils that cannot be written (nothing is kept: the caller rolls
@@ -405,7 +525,18 @@ def _write_chunk(
             refused[ready.position] = _messages(exc)
             continue
         ready.child = child
-    existing = [ready.child for ready in chunk if ready.child is not None and not ready.created]
+    held_elsewhere = _held_elsewhere(
+        [ready.child.pk for ready in chunk if ready.child is not None and not ready.created],
+        context,
+    )
+    for ready in chunk:
+        if ready.child is not None and not ready.created:
+            ready.held_at = held_elsewhere.get(ready.child.pk)
+    existing = [
+        ready.child
+        for ready in chunk
+        if ready.child is not None and not ready.created and ready.held_at is None
+    ]
     passports = {p.child_id: p for p in Passport.objects.filter(child__in=existing)}
     current_needs: dict[int, list[str]] = {}
     for passport_id, need_type in (
@@ -426,7 +557,7 @@ def _write_chunk(
 
     new_passports: dict[int, tuple[_Ready, Passport]] = {}
     for ready in chunk:
-        if ready.child is None or ready.position in refused:
+        if ready.child is None or ready.position in refused or ready.held_at is not None:
             continue
         if ready.child.pk in passports and not ready.created:
             continue
@@ -451,11 +582,18 @@ def _write_chunk(
     RankedNeed.objects.bulk_create(needs)
     _write_history(RankedNeed, needs, by=by)
 
-    outcomes: dict[int, tuple[Outcome, int, list[str]]] = {}
+    outcomes: dict[int, tuple[Outcome, int | None, list[str]]] = {}
     admissions: list[AdmissionRow] = []
     for ready in chunk:
         child = ready.child
         assert child is not None
+        if ready.held_at is not None:
+            outcomes[ready.position] = (
+                Outcome.PENDING_TRANSFER,
+                None,
+                [ready.held_at.waiting_note],
+            )
+            continue
         notes = list(ready.notes)
         changed = id(ready) in new_passports
         if changed and ready.provision is not None:
@@ -469,7 +607,7 @@ def _write_chunk(
                         passport,
                         sen_provision=ready.provision,
                         need_types=ready.need_types,
-                        broad_areas=_broad_areas(passport, ready.need_types),
+                        broad_areas=broad_areas_with(passport, ready.need_types),
                         needs_description=passport.needs_description or context.needs_description,
                         by=by,  # type: ignore[arg-type]
                     )
@@ -488,6 +626,7 @@ def _write_chunk(
             else (Outcome.UPDATED if changed else Outcome.UNCHANGED)
         )
         outcomes[ready.position] = (outcome, child.pk, notes)
+    _hold_for_confirmation([ready for ready in chunk if ready.held_at is not None], context)
     for result in admit_chunk(admissions, by=by, source=Admission.Source.CTF):
         if result.problems:
             assert isinstance(result.row.key, int)
@@ -507,7 +646,7 @@ def _import_chunk(items: list[CtfPupil], context: _Context) -> list[PupilResult]
             ready.append(_checked(pupil, context))
         except _Skip as skip:
             skipped[pupil.position] = skip.reasons
-    written: dict[int, tuple[Outcome, int, list[str]]] = {}
+    written: dict[int, tuple[Outcome, int | None, list[str]]] = {}
     while ready:
         try:
             with transaction.atomic():
@@ -517,7 +656,7 @@ def _import_chunk(items: list[CtfPupil], context: _Context) -> list[PupilResult]
             skipped.update(refusal.refused)
             ready = [r for r in ready if r.position not in refusal.refused]
             for r in ready:
-                r.child, r.created = None, False
+                r.child, r.created, r.held_at = None, False, None
         except IntegrityError:
             # Someone else wrote one of these pupils at the same moment: one at a time, so only
             # that pupil is skipped.
@@ -560,6 +699,13 @@ def _messages(exc: ValidationError) -> list[str]:
     return list(exc.messages)
 
 
+def _role_at(by: User | None, destination: Setting) -> str:
+    if by is None:
+        return ""
+    role = by.live_memberships(today()).filter(setting=destination).values_list("role", flat=True)
+    return str(role.first() or "")
+
+
 def open_ctf(source: Source) -> tuple[CtfReader, Survey]:
     """Open a CTF and read it once through: raise CtfError if it is not a sound CTF."""
     reader = CtfReader(source)
@@ -585,6 +731,8 @@ def import_ctf(
     Raise CtfError when the file as a whole cannot be imported (nothing is written), and
     PermissionDenied when `allowed_settings` is given and does not hold the destination.
     `starts_on` is the first day on roll at the destination; the file's date by default.
+    A pupil on roll at a setting the importer does not act for becomes a PendingTransfer, with
+    nothing admitted or changed until that setting or the local authority confirms it.
     Pupils are written `chunk_size` to a transaction: a crash leaves whole pupils, and running
     the file again finishes the job.
     """
@@ -602,7 +750,19 @@ def import_ctf(
                 f"The file is for {destination.name}: only its SENCO or head can import it"
             )
         report = ImportReport(header, destination, starts_on or header.generated_at.date())
-        context = _Context(header, destination, report.starts_on, found.repeated_upns, by)
+        context = _Context(
+            header,
+            destination,
+            report.starts_on,
+            found.repeated_upns,
+            by,
+            acting_for=frozenset(
+                settings_where_user_adds_children(by).values_list("pk", flat=True)
+                if by is not None
+                else ()
+            ),
+            role=_role_at(by, destination),
+        )
         pupils = (item for item in reader.read() if isinstance(item, CtfPupil))
         while chunk := list(islice(pupils, chunk_size)):
             for result in _import_chunk(chunk, context):
@@ -615,4 +775,16 @@ def import_ctf(
         setting=destination, starts_on=report.starts_on, notified_at__isnull=True
     ).exists():
         notify_setting_of_admissions.enqueue(destination.pk)
+    untold = (
+        PendingTransfer.objects.filter(
+            to_setting=destination,
+            status=PendingTransfer.Status.PENDING,
+            notified_at__isnull=True,
+        )
+        .values_list("from_setting_id", flat=True)
+        .order_by("from_setting_id")
+        .distinct()
+    )
+    for setting_id in untold:
+        notify_setting_of_pending_transfers.enqueue(setting_id)
     return report

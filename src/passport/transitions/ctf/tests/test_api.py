@@ -37,7 +37,13 @@ def test_the_receiving_senco_uploads_a_ctf_and_gets_the_report(
 
     assert response.status_code == 200
     report = response.json()
-    assert report["counts"] == {"created": 1, "updated": 0, "unchanged": 0, "skipped": 1}
+    assert report["counts"] == {
+        "created": 1,
+        "updated": 0,
+        "unchanged": 0,
+        "skipped": 1,
+        "pending_transfer": 0,
+    }
     assert report["destination_setting_id"] == secondary.pk
     assert report["pupils"][1]["reasons"][0].startswith("Invalid UPN")
 

@@ -18,7 +18,8 @@ from passport.testing.factories import SettingFactory, child_on_roll, local_auth
 from passport.transitions.ctf.importer import Outcome, import_ctf
 from passport.transitions.ctf.parser import CtfError
 from passport.transitions.ctf.tests.conftest import FILE_DATE, ctf, pupil
-from passport.transitions.models import Admission
+from passport.transitions.models import Admission, PendingTransfer
+from passport.transitions.services import confirm_pending_transfer
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +47,13 @@ def test_the_sample_file_creates_children_with_their_sen_data_admitted_to_the_se
 
     report = import_ctf(SAMPLE, by=senco)
 
-    assert report.counts == {"created": 3, "updated": 0, "unchanged": 0, "skipped": 0}
+    assert report.counts == {
+        "created": 3,
+        "updated": 0,
+        "unchanged": 0,
+        "skipped": 0,
+        "pending_transfer": 0,
+    }
     maya = Child.objects.get(upn="F801200100001")
     assert needs_of(maya) == ("E", [("ASD", 1), ("SLCN", 2)])
     assert needs_of(Child.objects.get(upn="V801200100002")) == ("K", [("NSA", 1)])
@@ -66,7 +73,13 @@ def test_importing_the_same_file_again_changes_nothing(secondary: Setting, secon
 
     again = import_ctf(content, by=secondary_senco)
 
-    assert again.counts == {"created": 0, "updated": 0, "unchanged": 2, "skipped": 0}
+    assert again.counts == {
+        "created": 0,
+        "updated": 0,
+        "unchanged": 2,
+        "skipped": 0,
+        "pending_transfer": 0,
+    }
     assert dict(Passport.objects.values_list("child__upn", "version")) == versions
     assert Passport.history.count() == history  # type: ignore[attr-defined]
     assert Admission.objects.count() == 2
@@ -192,7 +205,7 @@ def test_someone_who_cannot_add_children_at_the_destination_is_refused(
     assert not Child.objects.exists()
 
 
-def test_a_child_already_known_is_updated_and_moves_from_the_primary(
+def test_a_child_already_known_is_updated_and_moves_once_the_primary_confirms(
     primary: Setting, secondary: Setting, secondary_senco: User
 ) -> None:
     child = child_on_roll(primary, upn=MAYA, date_of_birth=dt.date(2014, 3, 21))
@@ -211,7 +224,9 @@ def test_a_child_already_known_is_updated_and_moves_from_the_primary(
         ctf(pupil(MAYA, provision="E", needs=[("SLCN", 1), ("ASD", 2)])), by=secondary_senco
     )
 
-    assert report.pupils[0].outcome is Outcome.UPDATED
+    assert report.pupils[0].outcome is Outcome.PENDING_TRANSFER
+    assert needs_of(child) == ("K", [("SLCN", 1)])
+    confirm_pending_transfer(PendingTransfer.objects.get(child=child), by=primary_senco)
     passport = Passport.objects.get(child=child)
     assert needs_of(child) == ("E", [("SLCN", 1), ("ASD", 2)])
     assert passport.version == version + 1

@@ -86,11 +86,11 @@ class Command(BaseCommand):
             f"to {report.destination.name}, first day {report.starts_on:%-d %B %Y}"
         )
         width = max([len(p.name) for p in report.pupils] + [4])
-        self.stdout.write(f"{'#':>5}  {'UPN':13}  {'Name':{width}}  {'Outcome':9}  Reasons")
+        self.stdout.write(f"{'#':>5}  {'UPN':13}  {'Name':{width}}  {'Outcome':16}  Reasons")
         for pupil in report.pupils:
             self.stdout.write(
                 f"{pupil.position:>5}  {pupil.upn[:13]:13}  {pupil.name:{width}}  "
-                f"{pupil.outcome.value:9}  {'; '.join(pupil.reasons)}"
+                f"{pupil.outcome.value:16}  {'; '.join(pupil.reasons)}"
             )
         self.stdout.write(
             ", ".join(f"{report.count(outcome)} {outcome.value}" for outcome in Outcome)
