@@ -1,4 +1,5 @@
-"""Moves over the API: admit a child to another setting, list new arrivals, confirm support.
+"""Moves over the API: admit a child to another setting, list new arrivals, confirm support,
+and decide the transfers a CTF asked for.
 
 Handlers parse, get the child through `access` (404 for anyone without the relationship the
 action needs), call one service and return the result. Errors are problem details.
@@ -9,14 +10,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest
+from django.utils import timezone
 from ninja import Field, Router, Schema, Status
+from ninja.errors import HttpError
 
 from passport.access.policies import Action, ChildNotFound, audit_list, get_child_for
 from passport.api.auth import signed_in
 from passport.api.params import MAX_ID, RowId
-from passport.api.problems import ERRORS_ANY, ERRORS_CREATE
+from passport.api.problems import ERRORS_ANY, ERRORS_CREATE, Problem
+from passport.audit.models import AuditAction
 from passport.children.models import Child
 from passport.core.dates import today
 from passport.core.text import LONG_TEXT
@@ -24,7 +28,7 @@ from passport.organisations.models import Setting
 from passport.passports.schemas import Input, IsoDate
 from passport.people.models import Role, User
 from passport.transitions import services
-from passport.transitions.models import Admission
+from passport.transitions.models import Admission, PendingTransfer
 
 router = Router(tags=["Transitions"])
 
@@ -180,3 +184,104 @@ def confirm_support_in_place(
             school_days=confirmation.school_days,
         ),
     )
+
+
+# Deciding a transfer names it in the path: anyone who may not decide it is told it does not exist.
+ERRORS_DECIDE: dict[int, type[Schema]] = {**ERRORS_CREATE, 404: Problem}
+NO_SUCH_TRANSFER = "No transfer with that id is waiting for your decision"
+
+
+class PendingTransferOut(Schema):
+    id: int
+    child_id: int
+    child_name: str = Field(alias="child.full_name")
+    from_setting_name: str = Field(alias="from_setting.name", description="On roll there now")
+    to_setting_name: str = Field(alias="to_setting.name", description="The setting that asked")
+    requested_on: dt.date
+    starts_on: dt.date = Field(description="The first day on roll the file proposed")
+    sen_provision: str | None = Field(description="The file's SEN provision; null if none")
+    need_types: list[str] = Field(description="The file's need types, most important first")
+
+    @staticmethod
+    def resolve_requested_on(obj: PendingTransfer) -> dt.date:
+        return timezone.localdate(obj.requested_at)
+
+    @staticmethod
+    def resolve_sen_provision(obj: PendingTransfer) -> str | None:
+        return obj.sen_provision or None
+
+
+class DeclineIn(Input):
+    reason: Annotated[str, Field(max_length=LONG_TEXT, description="Why the child is not moving")]
+
+
+class DeclinedTransferOut(Schema):
+    id: int
+    status: str
+    decided_at: dt.datetime
+    reason: str
+
+
+def _transfer_to_decide(user: User, transfer_id: int, action: AuditAction) -> PendingTransfer:
+    """Return the transfer if the person may decide it, else 404 (the refusal is audited)."""
+    pending = (
+        PendingTransfer.objects.filter(pk=transfer_id)
+        .select_related("child", "from_setting", "to_setting")
+        .first()
+    )
+    if pending is None:
+        raise Http404(NO_SUCH_TRANSFER)
+    try:
+        services.authorise_transfer_decision(pending, user, action)
+    except PermissionDenied as exc:
+        raise Http404(NO_SUCH_TRANSFER) from exc
+    return pending
+
+
+@router.get(
+    "/pending-transfers",
+    response={200: list[PendingTransferOut], **ERRORS_ANY},
+    summary="List the transfers a CTF asked for that are waiting for your decision",
+)
+def list_pending_transfers(request: HttpRequest) -> list[PendingTransfer]:
+    """Return transfers of children on roll at a setting you lead, or in your local authority,
+    that another setting asked for by importing a Common Transfer File."""
+    user = signed_in(request)
+    transfers = services.pending_transfers_to_decide(user)
+    audit_list(user, len(transfers), "pending transfers to confirm (API)")
+    return transfers
+
+
+@router.post(
+    "/pending-transfers/{transfer_id}/confirm",
+    response={201: AdmissionOut, **ERRORS_DECIDE},
+    summary="Confirm a transfer a CTF asked for: the child is admitted to the setting that asked",
+)
+def confirm_pending_transfer(request: HttpRequest, transfer_id: RowId) -> Status[Admission]:
+    """Admit the child to the setting that asked from the date the file gave, and record the
+    file's needs in the passport. A transfer decided already answers 409."""
+    user = signed_in(request)
+    pending = _transfer_to_decide(user, transfer_id, AuditAction.CONFIRM_TRANSFER)
+    try:
+        admission = services.confirm_pending_transfer(pending, by=user)
+    except services.TransferAlreadyDecided as exc:
+        raise HttpError(409, exc.messages[0]) from exc
+    return Status(201, admission)
+
+
+@router.post(
+    "/pending-transfers/{transfer_id}/decline",
+    response={200: DeclinedTransferOut, **ERRORS_DECIDE},
+    summary="Decline a transfer a CTF asked for, saying why: nothing else changes",
+)
+def decline_pending_transfer(
+    request: HttpRequest, transfer_id: RowId, payload: DeclineIn
+) -> PendingTransfer:
+    """Refuse the transfer and record why; the child stays on roll where they are. A transfer
+    decided already answers 409."""
+    user = signed_in(request)
+    pending = _transfer_to_decide(user, transfer_id, AuditAction.DECLINE_TRANSFER)
+    try:
+        return services.decline_pending_transfer(pending, by=user, reason=payload.reason)
+    except services.TransferAlreadyDecided as exc:
+        raise HttpError(409, exc.messages[0]) from exc

@@ -41,6 +41,7 @@ __all__ = [
     "AdmissionRow",
     "AdmissionsReport",
     "ItemDecision",
+    "TransferAlreadyDecided",
     "authorise_transfer_decision",
     "confirm_pending_transfer",
     "confirm_support_in_place",
@@ -602,6 +603,10 @@ def authorise_transfer_decision(pending: PendingTransfer, by: User, action: str)
     raise PermissionDenied("Only the setting the child is on roll at, or the LA, can decide")
 
 
+class TransferAlreadyDecided(ValidationError):
+    """The transfer was confirmed or declined before this decision: a clash, not a bad request."""
+
+
 def _locked_while_pending(pending: PendingTransfer) -> PendingTransfer:
     locked = (
         PendingTransfer.objects.select_for_update()
@@ -609,7 +614,7 @@ def _locked_while_pending(pending: PendingTransfer) -> PendingTransfer:
         .get(pk=pending.pk)
     )
     if locked.status != PendingTransfer.Status.PENDING:
-        raise ValidationError(
+        raise TransferAlreadyDecided(
             {"__all__": f"This transfer has already been {locked.get_status_display().lower()}"}
         )
     return locked

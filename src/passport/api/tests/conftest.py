@@ -11,10 +11,12 @@ import pytest
 from django.test import Client
 
 from passport.children.models import Child
+from passport.core.dates import today
 from passport.organisations.models import Setting
 from passport.passports.models import Outcome, Passport, Review, Strategy, SupportItem
 from passport.people.models import Role, User
 from passport.testing.factories import SettingFactory, child_on_roll, staff
+from passport.transitions.models import PendingTransfer
 
 # A valid body for every operation that takes one, by operation id.
 VALID_BODIES: dict[str, dict[str, Any]] = {
@@ -72,6 +74,7 @@ VALID_BODIES: dict[str, dict[str, Any]] = {
 VALID_BODIES["import_common_transfer_file"] = {"file": "<CTfile/>"}
 VALID_BODIES["admit_child"] = {"child_id": 1, "setting_urn": "100001", "starts_on": "2026-09-02"}
 VALID_BODIES["confirm_support_in_place"] = {"admission_id": 1, "passport_read": True}
+VALID_BODIES["decline_pending_transfer"] = {"reason": "The child is staying with us"}
 # An Open Referral UK service with its organization, price and support kind (docs/directory.md).
 VALID_BODIES["import_oruk_services"] = {
     "id": "5d1e8a47-31c2-4f0b-8e6a-7c9b2d4e6f09",
@@ -254,8 +257,15 @@ def add_items(passport: Passport, by: User) -> dict[str, int]:
 
 
 @pytest.fixture
-def item_ids(child: Child, senco: User) -> dict[str, int]:
-    return add_items(child.passport, senco)
+def item_ids(child: Child, senco: User, setting: Setting) -> dict[str, int]:
+    """Ids of one item in each list section, and of a transfer of the child the SENCO decides."""
+    transfer = PendingTransfer.objects.create(
+        child=child,
+        from_setting=setting,
+        to_setting=SettingFactory(name="Ash Academy"),
+        starts_on=today() + dt.timedelta(days=7),
+    )
+    return {**add_items(child.passport, senco), "transfer": transfer.pk}
 
 
 @pytest.fixture

@@ -29,7 +29,7 @@ class Operation:
         path = self.path.replace("{child_id}", str(child_id))
         if self.item_name:
             path = path.replace("{item_id}", str(item_ids[self.item_name]))
-        return path
+        return path.replace("{transfer_id}", str(item_ids["transfer"]))
 
     def __str__(self) -> str:
         return self.operation_id

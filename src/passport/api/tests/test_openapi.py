@@ -54,8 +54,11 @@ def test_every_operation_declares_its_errors_as_problem_json(
     responses = document["paths"][operation.path][operation.method]["responses"]
     about_a_child = "{child_id}" in operation.path
     expected = {"401", "422"}
-    # A read that names a row in its path (a child, or a directory service) can answer 404.
-    if about_a_child or (operation.is_read and "{" in operation.path):
+    # A read that names a row in its path (a child, or a directory service) can answer 404, and
+    # so can a decision on a transfer, to anyone who may not decide it.
+    if about_a_child or (
+        "{" in operation.path and (operation.is_read or "{transfer_id}" in operation.path)
+    ):
         expected |= {"404"}
     if not operation.is_read:
         expected |= {"400", "403", "409"}
