@@ -794,6 +794,7 @@ def audit_children_listed(user: User, child_ids: Iterable[int], where: str) -> N
             setting_id=None,
             action="list",
             child_id=child_id,
+            reason=where,
             allowed=True,
         )
         for child_id in shown

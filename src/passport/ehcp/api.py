@@ -22,7 +22,7 @@ from ninja import Field, Router, Schema, Status
 from passport.access.policies import (
     Action,
     ChildNotFound,
-    audit_list,
+    audit_children_listed,
     get_child_for,
     visible_children,
 )
@@ -755,7 +755,7 @@ def list_ehcp_deadlines(request: HttpRequest, limit: int = 100) -> EhcDashboardO
         return empty
     sections = services.dashboard_sections(visible_children(user))
     out: dict[str, list[EhcDashboardStepOut]] = {}
-    total = 0
+    listed: list[int] = []
     for key, clocks in sections.items():
         rows = []
         for clock in clocks[:limit]:
@@ -766,6 +766,6 @@ def list_ehcp_deadlines(request: HttpRequest, limit: int = 100) -> EhcDashboardO
                 )
             )
         out[key] = rows
-        total += len(rows)
-    audit_list(user, total, "EHC plans dashboard (API)")
+        listed.extend(row.child_id for row in rows)
+    audit_children_listed(user, listed, "EHC plans dashboard (API)")
     return EhcDashboardOut(**out)

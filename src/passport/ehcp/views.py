@@ -12,7 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from passport.access.policies import Action, audit_list, get_child_for, visible_children
+from passport.access.policies import Action, audit_children_listed, get_child_for, visible_children
 from passport.children.models import Child
 from passport.core.clocks import Clock, deadline, limit_in_words
 from passport.core.dates import today
@@ -357,7 +357,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     sections = services.dashboard_sections(visible_children(request.user))
     on = today()
     shown = []
-    total = 0
+    listed: list[int] = []
     for key, title in (
         ("overdue", "Overdue"),
         ("due_this_week", "Due this week"),
@@ -365,7 +365,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     ):
         number = _page_number(request.GET.get(f"{key}_page"))
         rows, more = _page(sections[key], number)
-        total += len(rows)
+        listed.extend(clock.child_id for clock in rows)
         shown.append(
             {
                 "key": key,
@@ -375,5 +375,5 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
                 "more": more,
             }
         )
-    audit_list(request.user, total, "EHC plans dashboard")
+    audit_children_listed(request.user, listed, "EHC plans dashboard")
     return render(request, "ehcp/dashboard.html", {"sections": shown, "today": on})

@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from passport.access.policies import (
-    audit_list,
+    audit_children_listed,
     group_settings_led_by,
     may_manage_school_group,
     may_record_delivery,
@@ -273,11 +273,13 @@ def list_commissions(request: HttpRequest, group_id: RowId) -> list[CommissionOu
     led = None if may_manage_school_group(user, group) else group_settings_led_by(user, group)
     commissions = group.commissions.select_related("provider").prefetch_related("places")
     out = []
+    listed: list[int] = []
     for commission in commissions:
         places = [p for p in commission.places.all() if led is None or p.setting_id in led]
         if places or led is None:
             out.append(_commission_out(commission, places))
-    audit_list(user, sum(len(c.places) for c in out), f"commissions of {group} (API)")
+            listed.extend(p.child_id for p in places)
+    audit_children_listed(user, listed, f"commissions of {group} (API)")
     return out
 
 
@@ -335,7 +337,7 @@ def get_commission(request: HttpRequest, commission_id: uuid.UUID) -> Commission
                 user, p.child, provider_id=commission.provider_id, setting_id=p.setting_id
             )
         ]
-    audit_list(user, len(places), f"commission {commission.pk} (API)")
+    audit_children_listed(user, [p.child_id for p in places], f"commission {commission.pk} (API)")
     return _commission_out(commission, places)
 
 
@@ -407,7 +409,7 @@ def list_deliveries(request: HttpRequest, commission_id: uuid.UUID) -> list[Deli
     elif led is not None:
         deliveries = deliveries.filter(place__setting_id__in=led)
     out = [_delivery_out(d) for d in deliveries]
-    audit_list(
-        user, len({d.child_id for d in out}), f"sessions of commission {commission.pk} (API)"
+    audit_children_listed(
+        user, [d.child_id for d in out], f"sessions of commission {commission.pk} (API)"
     )
     return out

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from passport.access.policies import (
-    audit_list,
+    audit_children_listed,
     decide,
     group_settings_led_by,
     may_manage_school_group,
@@ -249,7 +249,11 @@ def new_commission(request: AuthenticatedRequest, group_id: int) -> HttpResponse
         )
     candidates = services.children_needing(request.user, group, chosen.support_kind)
     settings_by_id = {s.pk: s.name for s in group.settings.all()}
-    audit_list(request.user, len(candidates), f"children needing {chosen.support_kind} in {group}")
+    audit_children_listed(
+        request.user,
+        [child.pk for child, _, _ in candidates],
+        f"children needing {chosen.support_kind} in {group}",
+    )
     children = [
         (
             str(child.pk),
@@ -363,7 +367,9 @@ def commission_page(request: AuthenticatedRequest, commission_id: uuid.UUID) -> 
                 "deliveries": deliveries,
             }
         )
-    audit_list(request.user, len(rows), f"commission {commission.pk}")
+    audit_children_listed(
+        request.user, [row["place"].child_id for row in rows], f"commission {commission.pk}"
+    )
     return render(
         request,
         "funding/commission.html",

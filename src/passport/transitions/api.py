@@ -16,7 +16,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
-from passport.access.policies import Action, ChildNotFound, audit_list, get_child_for
+from passport.access.policies import Action, ChildNotFound, audit_children_listed, get_child_for
 from passport.api.auth import signed_in
 from passport.api.params import MAX_ID, RowId
 from passport.api.problems import ERRORS_ANY, ERRORS_CREATE, Problem
@@ -141,7 +141,7 @@ def list_new_arrivals(request: HttpRequest) -> list[Admission]:
     """Return recent and coming admissions to the settings where you are SENCO or head."""
     user = signed_in(request)
     arrivals = services.new_arrivals(user)
-    audit_list(user, len(arrivals), "new arrivals (API)")
+    audit_children_listed(user, [a.child_id for a in arrivals], "new arrivals (API)")
     return arrivals
 
 
@@ -248,7 +248,9 @@ def list_pending_transfers(request: HttpRequest) -> list[PendingTransfer]:
     that another setting asked for by importing a Common Transfer File."""
     user = signed_in(request)
     transfers = services.pending_transfers_to_decide(user)
-    audit_list(user, len(transfers), "pending transfers to confirm (API)")
+    audit_children_listed(
+        user, [t.child_id for t in transfers], "pending transfers to confirm (API)"
+    )
     return transfers
 
 

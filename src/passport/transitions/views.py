@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from passport.access.policies import Action, audit_list, get_child_for, visible_children
+from passport.access.policies import Action, audit_children_listed, get_child_for, visible_children
 from passport.audit.models import AuditAction
 from passport.children.models import Child, Enrolment
 from passport.core.dates import today
@@ -54,7 +54,7 @@ def new_arrivals(request: AuthenticatedRequest) -> HttpResponse:
         }
         for admission in admissions
     ]
-    audit_list(request.user, len(rows), "new arrivals")
+    audit_children_listed(request.user, [row["admission"].child_id for row in rows], "new arrivals")
     return render(request, "transitions/new_arrivals.html", {"rows": rows, "today": on})
 
 
@@ -184,7 +184,9 @@ def overdue_confirmations(request: AuthenticatedRequest) -> HttpResponse:
         ((settings_by_id[pk], count) for pk, count in counts.items()), key=lambda p: p[0].name
     )
     admissions = services.overdue_confirmations(request.user, on=on)
-    audit_list(request.user, len(admissions), "overdue support confirmations")
+    audit_children_listed(
+        request.user, [a.child_id for a in admissions], "overdue support confirmations"
+    )
     rows = [(a, services.confirmation_due_on(a)) for a in admissions]
     return render(
         request,
@@ -231,7 +233,11 @@ def phase_transfers(request: AuthenticatedRequest) -> HttpResponse:
                 else None,
             }
         )
-    audit_list(request.user, sum(len(g) for g in groups.values()), "phase transfers")
+    audit_children_listed(
+        request.user,
+        [row["child"].pk for group in groups.values() for row in group],
+        "phase transfers",
+    )
     return render(
         request,
         "transitions/phase_transfers.html",
@@ -342,7 +348,9 @@ def pending_transfers(request: AuthenticatedRequest) -> HttpResponse:
             )
             return redirect("pending-transfers")
     transfers = services.pending_transfers_to_decide(request.user)
-    audit_list(request.user, len(transfers), "pending transfers to confirm")
+    audit_children_listed(
+        request.user, [t.child_id for t in transfers], "pending transfers to confirm"
+    )
     return render(
         request, "transitions/pending_transfers.html", {"transfers": transfers, "form": form}
     )
@@ -359,7 +367,7 @@ def decline_transfer(request: AuthenticatedRequest, transfer_id: int) -> HttpRes
         raise Http404("No transfer with that id is waiting for your decision") from exc
     form = DeclineTransferForm(request.POST if request.method == "POST" else None)
     if request.method == "GET":
-        audit_list(request.user, 1, "a transfer to decline")
+        audit_children_listed(request.user, [pending.child_id], "a transfer to decline")
     if request.method == "POST" and form.is_valid():
         try:
             services.decline_pending_transfer(

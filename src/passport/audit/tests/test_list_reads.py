@@ -82,3 +82,34 @@ def test_the_family_sees_who_saw_their_child_in_a_list(client, senco, children):
         "Sian Patel, SENCO at Oakfield Primary, saw Amara in a list or search of children "
         "3 times, last at" in page
     )
+
+
+def test_new_arrivals_records_each_arriving_child(client, school, senco):
+    from passport.core.dates import today
+    from passport.transitions.services import record_admission
+
+    arriving = [child_on_roll(SettingFactory()) for _ in range(2)]
+    for child in arriving:
+        record_admission(child, school, today(), by=senco)
+    client.force_login(senco)
+
+    response = client.get(reverse("new-arrivals"))
+
+    assert response.status_code == 200
+    assert sorted(child_id for child_id, _ in listed(response)) == sorted(c.pk for c in arriving)
+    reasons = AuditEvent.objects.filter(request_id=response["X-Request-ID"], action="list")
+    assert set(reasons.values_list("reason", flat=True)) == {"new arrivals"}
+
+
+def test_the_api_new_arrivals_records_each_arriving_child(client, school, senco):
+    from passport.core.dates import today
+    from passport.transitions.services import record_admission
+
+    arriving = child_on_roll(SettingFactory())
+    record_admission(arriving, school, today(), by=senco)
+    client.force_login(senco)
+
+    response = client.get("/api/new-arrivals")
+
+    assert [item["child_id"] for item in response.json()] == [arriving.pk]
+    assert [child_id for child_id, _ in listed(response)] == [arriving.pk]

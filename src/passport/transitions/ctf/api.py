@@ -10,7 +10,7 @@ from ninja import Field, File, Query, Router, Schema, UploadedFile
 
 from passport.access.policies import (
     ChildNotFound,
-    audit_list,
+    audit_children_listed,
     get_child_for,
     settings_where_user_adds_children,
     visible_children,
@@ -152,7 +152,9 @@ def export_common_transfer_file(request: HttpRequest, query: Query[ExportQuery])
         children = list(
             visible_children(user).filter(pk__in=leavers(setting).values("pk")).order_by("pk")
         )
-        audit_list(user, len(children), f"CTF export of leavers from {setting.name}")
+        audit_children_listed(
+            user, [c.pk for c in children], f"CTF export of leavers from {setting.name}"
+        )
         if not children:
             raise ValidationError(
                 {"setting_id": f"No children are leaving {setting.name} now: nothing to export"}
