@@ -273,10 +273,14 @@ def reverse(entry: LedgerEntry, by: User, memo: str = "") -> LedgerEntry:
         raise ValidationError({"entry": "A reversal cannot itself be reversed: post a new entry"})
     if entry.kind == Kind.COMMITMENT:
         raise ValidationError({"entry": "Close the commission to give its money back to the pot"})
-    if entry.commission is not None and entry.commission.status != Commission.Status.APPROVED:
-        raise ValidationError(
-            {"entry": "The commission is closed: its entries can no longer change"}
-        )
+    if entry.commission_id is not None:
+        # Locked and read afresh, in close_commission's order (commission, then pot): a status
+        # read before the lock could be from before someone else closed it.
+        commission = Commission.objects.select_for_update().get(pk=entry.commission_id)
+        if commission.status != Commission.Status.APPROVED:
+            raise ValidationError(
+                {"entry": "The commission is closed: its entries can no longer change"}
+            )
     pot = _locked(entry.pot)
     if LedgerEntry.objects.filter(reverses=entry).exists():
         raise ValidationError({"entry": "This entry has already been reversed"})
@@ -497,7 +501,11 @@ class DeliveryLine:
 
 def _charged_units(place: CommissionPlace) -> int:
     chargeable = current_pack().funding.chargeable_outcomes
-    total = place.deliveries.filter(outcome__in=chargeable).aggregate(total=Sum("units"))["total"]
+    # A charge put right by a reversal no longer uses up the child's commissioned sessions.
+    charged = place.deliveries.filter(outcome__in=chargeable).exclude(
+        charge__reversed_by__isnull=False
+    )
+    total = charged.aggregate(total=Sum("units"))["total"]
     return int(total or 0)
 
 

@@ -223,3 +223,40 @@ def test_a_bad_funding_section_stops_the_pack_loading(tmp_path):
         pack.write_text(text.replace(old, new))
         with pytest.raises(PolicyPackError, match=named):
             load_policy_pack(pack)
+
+
+def test_a_charge_cannot_be_reversed_once_its_commission_has_closed_elsewhere(world):
+    pot, commission = approved(world, world.children[:2])
+    child = world.children[0]
+    services.record_delivery(
+        world.senco_for(child),
+        commission,
+        DeliveryLine(child.pk, a_past_day(commission), "attended"),
+    )
+    # The cluster lead opened the charge before someone else closed the commission.
+    charge = LedgerEntry.objects.select_related("commission").get(kind="delivery_charge")
+    services.close_commission(commission, world.lead)
+    before = balances(pot)
+
+    with pytest.raises(ValidationError, match="closed"):
+        services.reverse(charge, world.lead)
+
+    assert balances(pot) == before
+    assert reconcile().problems == []
+
+
+def test_a_reversed_charge_gives_the_child_their_session_back(world):
+    pot, commission = approved(world, world.children[:1], units=1)
+    child = world.children[0]
+    senco = world.senco_for(child)
+    day = a_past_day(commission)
+    services.record_delivery(senco, commission, DeliveryLine(child.pk, day, "attended"))
+    # Recorded against the wrong day: the cluster lead reverses the charge.
+    services.reverse(LedgerEntry.objects.get(kind="delivery_charge"), world.lead)
+
+    services.record_delivery(
+        senco, commission, DeliveryLine(child.pk, day - dt.timedelta(days=1), "attended")
+    )
+
+    assert balances(pot).spent == 6500
+    assert reconcile().problems == []
