@@ -971,25 +971,49 @@ TRANSFER_DECIDERS_AT_SETTING = frozenset({Role.SENCO, Role.SETTING_HEAD})
 
 
 def may_decide_transfer_away(
-    user: User, child: Child, current_setting: Setting, *, on: dt.date | None = None
+    user: User, child: Child, current_setting: Setting | None, *, on: dt.date | None = None
 ) -> bool:
     """Return whether the person may confirm or decline a move of the child away from the setting
     they are on roll at: its SENCO or head while the child is on its roll, or an LA caseworker of
-    the child's home local authority or of the local authority that setting is in."""
+    the child's home local authority or of the local authority that setting is in.
+
+    A child on no roll (gone to elective home education or abroad, or never enrolled) has no
+    setting to speak for them: only an LA caseworker of their home local authority decides, or,
+    with no home LA recorded, of the local authority of the last setting they attended.
+    """
     if not _active(user):
         return False
     on = on or today()
     memberships = _memberships(user, on)
-    child_las = {child.home_local_authority_id, current_setting.local_authority_id} - {None}
-    if any(m.role == Role.LA_CASEWORKER and m.local_authority_id in child_las for m in memberships):
+    caseworker_for = {m.local_authority_id for m in memberships if m.role == Role.LA_CASEWORKER}
+    home_la = child.home_local_authority_id
+    if home_la is not None and home_la in caseworker_for:
         return True
-    leads_current_setting = any(
+    leads_current_setting = current_setting is not None and any(
         m.role in TRANSFER_DECIDERS_AT_SETTING and m.setting_id == current_setting.pk
         for m in memberships
     )
-    return (
-        leads_current_setting
-        and Enrolment.objects.filter(child=child, setting=current_setting)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
-        .exists()
+    if not caseworker_for and not leads_current_setting:
+        return False
+    enrolments = Enrolment.objects.filter(child=child)
+    on_roll_at = set(
+        enrolments.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on)).values_list(
+            "setting_id", flat=True
+        )
+    )
+    if not on_roll_at:
+        if home_la is not None:
+            return False
+        last_la = (
+            current_setting.local_authority_id
+            if current_setting is not None
+            else enrolments.order_by("-ends_on", "-pk")
+            .values_list("setting__local_authority_id", flat=True)
+            .first()
+        )
+        return last_la is not None and last_la in caseworker_for
+    if current_setting is None:
+        return False
+    return current_setting.local_authority_id in caseworker_for or (
+        leads_current_setting and current_setting.pk in on_roll_at
     )

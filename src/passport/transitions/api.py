@@ -195,12 +195,18 @@ class PendingTransferOut(Schema):
     id: int
     child_id: int
     child_name: str = Field(alias="child.full_name")
-    from_setting_name: str = Field(alias="from_setting.name", description="On roll there now")
+    from_setting_name: str | None = Field(
+        description="On roll there now; null when the child is on no roll and the LA decides"
+    )
     to_setting_name: str = Field(alias="to_setting.name", description="The setting that asked")
     requested_on: dt.date
     starts_on: dt.date = Field(description="The first day on roll the file proposed")
     sen_provision: str | None = Field(description="The file's SEN provision; null if none")
     need_types: list[str] = Field(description="The file's need types, most important first")
+
+    @staticmethod
+    def resolve_from_setting_name(obj: PendingTransfer) -> str | None:
+        return obj.from_setting.name if obj.from_setting else None
 
     @staticmethod
     def resolve_requested_on(obj: PendingTransfer) -> dt.date:

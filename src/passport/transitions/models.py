@@ -191,8 +191,9 @@ class TransferPlan(models.Model):
 
 
 class PendingTransfer(models.Model):
-    """A move asked for by a CTF naming a child on roll at another setting: nothing changes
-    until that setting or the local authority confirms it."""
+    """A move asked for by a CTF naming a child on roll at another setting, or on no roll after
+    leaving for elective home education or England, or never enrolled: nothing changes until that
+    setting or the local authority confirms it (only the local authority for a child on no roll)."""
 
     class Status(models.TextChoices):
         PENDING = "pending", "Waiting for confirmation"
@@ -203,8 +204,13 @@ class PendingTransfer(models.Model):
     from_setting = models.ForeignKey(
         Setting,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="transfers_away_to_decide",
-        help_text="The setting the child was on roll at when the transfer was asked for",
+        help_text=(
+            "The setting the child was on roll at when the transfer was asked for; none when they "
+            "were on no roll, and the local authority decides"
+        ),
     )
     to_setting = models.ForeignKey(
         Setting, on_delete=models.PROTECT, related_name="transfers_in_asked_for"

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from passport.access.policies import may_decide_transfer_away, visible_children
@@ -535,7 +535,8 @@ def bring_over_needs(
 
 def pending_transfers_to_decide(user: User, *, on: dt.date | None = None) -> list[PendingTransfer]:
     """Return the transfers waiting for the person to confirm or decline: children on roll at a
-    setting they lead, or of a local authority they are a caseworker for."""
+    setting they lead, or of a local authority they are a caseworker for (for a child on no roll
+    with no home LA, the LA of the last setting they attended)."""
     on = on or today()
     memberships = user.live_memberships(on)
     led = memberships.filter(role__in=[Role.SENCO, Role.SETTING_HEAD]).values("setting_id")
@@ -546,6 +547,15 @@ def pending_transfers_to_decide(user: User, *, on: dt.date | None = None) -> lis
             Q(from_setting_id__in=led)
             | Q(from_setting__local_authority_id__in=las)
             | Q(child__home_local_authority_id__in=las)
+            | Q(
+                Exists(
+                    Enrolment.objects.filter(
+                        child=OuterRef("child"), setting__local_authority_id__in=las
+                    )
+                ),
+                from_setting__isnull=True,
+                child__home_local_authority__isnull=True,
+            )
         )
         .select_related("child", "from_setting", "to_setting", "requested_by")
         .order_by("requested_at", "pk")
@@ -559,12 +569,16 @@ def _transfer_entry(
     membership = (
         by.live_memberships(today())
         .filter(
-            Q(setting=pending.from_setting)
+            Q(setting_id=pending.from_setting_id, setting__isnull=False)
             | Q(
                 role=Role.LA_CASEWORKER,
                 local_authority_id__in=[
-                    pending.from_setting.local_authority_id,
-                    pending.child.home_local_authority_id,
+                    la
+                    for la in (
+                        pending.from_setting and pending.from_setting.local_authority_id,
+                        pending.child.home_local_authority_id,
+                    )
+                    if la
                 ],
             )
         )
@@ -609,7 +623,9 @@ class TransferAlreadyDecided(ValidationError):
 
 def _locked_while_pending(pending: PendingTransfer) -> PendingTransfer:
     locked = (
-        PendingTransfer.objects.select_for_update()
+        # Not from_setting: PostgreSQL cannot lock the outer-joined side (empty for a child on no
+        # roll).
+        PendingTransfer.objects.select_for_update(of=("self", "child", "to_setting"))
         .select_related("child", "from_setting", "to_setting")
         .get(pk=pending.pk)
     )
@@ -654,7 +670,8 @@ def confirm_pending_transfer(pending: PendingTransfer, *, by: User) -> Admission
                     pending,
                     by,
                     AuditAction.CONFIRM_TRANSFER,
-                    f"Confirmed the move from {pending.from_setting.name} to "
+                    f"Confirmed the move from "
+                    f"{pending.from_setting.name if pending.from_setting else 'no roll'} to "
                     f"{pending.to_setting.name} from {pending.starts_on:%-d %B %Y} asked for by a "
                     "Common Transfer File",
                     allowed=True,

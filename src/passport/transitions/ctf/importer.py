@@ -8,7 +8,9 @@ written. A crash leaves whole pupils only, and importing the same file again cha
 new versions), so a file is finished by importing it again.
 
 A file is only as trustworthy as whoever wrote it: a pupil on roll at another setting is not
-moved, but waits as a pending transfer for that setting or the local authority to confirm.
+moved, but waits as a pending transfer for that setting or the local authority to confirm; a
+pupil on no roll after leaving for home education or England, or never enrolled, waits for the
+local authority alone. A pupil whose last roll simply ended (a phase transfer) is admitted.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ from passport.transitions.ctf.parser import (
     Survey,
     survey,
 )
-from passport.transitions.models import Admission, PendingTransfer
+from passport.transitions.models import Admission, Leaving, PendingTransfer
 from passport.transitions.services import (
     AdmissionRow,
     admit_chunk,
@@ -214,15 +216,21 @@ def _on_roll(child: Child, setting: Setting, on: dt.date) -> bool:
 
 @dataclass(frozen=True)
 class _HeldAt:
-    """The setting a known child is on roll at, which must agree before they move."""
+    """The setting a known child is on roll at, which must agree before they move, or none for a
+    child on no roll whom only the local authority may move."""
 
-    setting_id: int
-    name: str
+    setting_id: int | None
+    name: str = ""
     # The file came from this setting, so naming it tells the uploader nothing they did not know.
-    sent_the_file: bool
+    sent_the_file: bool = False
 
     @property
     def waiting_note(self) -> str:
+        if self.setting_id is None:
+            return (
+                "Pending transfer: waiting for the local authority to confirm, as the child is "
+                "not on roll at any setting. Nothing is admitted or changed until then"
+            )
         who = self.name if self.sent_the_file else "the setting the child is on roll at"
         return (
             f"Pending transfer: waiting for {who} or the local authority to confirm. "
@@ -271,31 +279,59 @@ class _Context:
         return f"Admitted to {self.destination.name} from {self.starts_on:%-d %B %Y}"
 
 
+# Leaving for these, the child is on no roll and no setting speaks for them: the local authority
+# answers for children educated at home or gone from England (Education Act 1996 s.436A).
+_LEFT_FOR_THE_LA = frozenset(
+    {
+        Leaving.Destination.ELECTIVE_HOME_EDUCATION,
+        Leaving.Destination.LEFT_ENGLAND,
+        Leaving.Destination.OTHER,
+    }
+)
+
+
 def _held_elsewhere(child_ids: Sequence[int], context: _Context) -> dict[int, _HeldAt]:
-    """Return, for each known child on roll (now or from a later date) at a setting the importer
-    does not act for, that setting, in one query for the chunk.
+    """Return, for each known child who must not be moved on the file's word alone, the setting
+    whose say is needed, in one query for the chunk: the setting they are on roll at (now or from
+    a later date) if the importer does not act for it, or none, for the local authority, when they
+    are on no roll after leaving for home education, England or the unknown, or were never
+    enrolled.
 
     Anyone holding a UPN and date of birth can write a CTF, so the file alone never moves a child
-    away from another setting. A child the destination already holds is not held elsewhere: the
-    move was agreed when they were admitted there.
+    away from another setting, nor takes over a child no setting holds. A child the destination
+    already holds is not held elsewhere: the move was agreed when they were admitted there. A
+    child whose last roll simply ended (the July phase transfer) is admitted at once, so support
+    is there on the first day.
     """
     if not child_ids:
         return {}
-    rows = (
-        Enrolment.objects.filter(child_id__in=child_ids)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=context.starts_on))
-        .values_list(
-            "child_id",
-            "setting_id",
-            "registration",
-            "setting__name",
-            "setting__local_authority__code",
-            "setting__estab",
-        )
+    # Every enrolment with its leaving: a child has a handful, and the last one says whether the
+    # child left to a setting or to the local authority's care.
+    rows = Enrolment.objects.filter(child_id__in=child_ids).values_list(
+        "child_id",
+        "setting_id",
+        "registration",
+        "setting__name",
+        "setting__local_authority__code",
+        "setting__estab",
+        "ends_on",
+        "leaving__destination",
     )
+    on_roll: set[int] = set()
     at_destination: set[int] = set()
     elsewhere: dict[int, list[tuple[bool, str, int, str, str]]] = {}
-    for child_id, setting_id, registration, name, lea, estab in rows:
+    last_left: dict[int, tuple[dt.date, bool]] = {}
+    for child_id, setting_id, registration, name, lea, estab, ends_on, left_for in rows:
+        if ends_on is not None and ends_on < context.starts_on:
+            # Two rolls ending the same day: either leaving to the LA's care holds the child.
+            to_the_la = left_for in _LEFT_FOR_THE_LA
+            latest = last_left.get(child_id)
+            if latest is None or ends_on > latest[0]:
+                last_left[child_id] = (ends_on, to_the_la)
+            elif ends_on == latest[0] and to_the_la:
+                last_left[child_id] = (ends_on, True)
+            continue
+        on_roll.add(child_id)
         if setting_id == context.destination.pk:
             at_destination.add(child_id)
         elif setting_id not in context.acting_for:
@@ -308,6 +344,12 @@ def _held_elsewhere(child_ids: Sequence[int], context: _Context) -> dict[int, _H
             continue
         _, name, setting_id, lea, estab = min(settings)  # the main registration first
         held[child_id] = _HeldAt(setting_id, name, (lea, estab) == sender)
+    for child_id in child_ids:
+        if child_id in on_roll:
+            continue
+        never_enrolled = child_id not in last_left
+        if never_enrolled or last_left[child_id][1]:
+            held[child_id] = _HeldAt(None)
     return held
 
 
@@ -356,8 +398,13 @@ def _hold_for_confirmation(held: Sequence[_Ready], context: _Context) -> None:
                 reason=(
                     f"A Common Transfer File from {context.header.source_name or 'a school'} "
                     f"asked to admit the child to {context.destination.name} from "
-                    f"{context.starts_on:%-d %B %Y}: waiting for the setting the child is on "
-                    "roll at, or the local authority, to confirm"
+                    f"{context.starts_on:%-d %B %Y}: "
+                    + (
+                        "waiting for the setting the child is on roll at, or the local "
+                        "authority, to confirm"
+                        if transfer.from_setting_id is not None
+                        else "the child is on no roll, so waiting for the local authority to confirm"
+                    )
                 ),
                 allowed=True,
             )
@@ -732,7 +779,8 @@ def import_ctf(
     PermissionDenied when `allowed_settings` is given and does not hold the destination.
     `starts_on` is the first day on roll at the destination; the file's date by default.
     A pupil on roll at a setting the importer does not act for becomes a PendingTransfer, with
-    nothing admitted or changed until that setting or the local authority confirms it.
+    nothing admitted or changed until that setting or the local authority confirms it; so does
+    one on no roll who left for home education or England or was never enrolled, for the LA.
     Pupils are written `chunk_size` to a transaction: a crash leaves whole pupils, and running
     the file again finishes the job.
     """
@@ -775,11 +823,14 @@ def import_ctf(
         setting=destination, starts_on=report.starts_on, notified_at__isnull=True
     ).exists():
         notify_setting_of_admissions.enqueue(destination.pk)
+    # A child on no roll waits for the local authority, which has no email of pending transfers
+    # yet: caseworkers find them on their pending transfers page.
     untold = (
         PendingTransfer.objects.filter(
             to_setting=destination,
             status=PendingTransfer.Status.PENDING,
             notified_at__isnull=True,
+            from_setting__isnull=False,
         )
         .values_list("from_setting_id", flat=True)
         .order_by("from_setting_id")

@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
                 ('notified_at', models.DateTimeField(blank=True, help_text="When the current setting's SENCOs were emailed", null=True)),
                 ('child', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pending_transfers', to='children.child')),
                 ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('from_setting', models.ForeignKey(help_text='The setting the child was on roll at when the transfer was asked for', on_delete=django.db.models.deletion.PROTECT, related_name='transfers_away_to_decide', to='organisations.setting')),
+                ('from_setting', models.ForeignKey(blank=True, help_text='The setting the child was on roll at when the transfer was asked for; none when they were on no roll, and the local authority decides', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='transfers_away_to_decide', to='organisations.setting')),
                 ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('to_setting', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='transfers_in_asked_for', to='organisations.setting')),
             ],
