@@ -12,14 +12,14 @@ import datetime as dt
 
 import pytest
 from django.core import mail
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
 from passport.children.models import Enrolment, ParentalResponsibility
 from passport.passports.models import Passport, SupportItem
 from passport.people.models import Membership, Role
-from passport.testing.factories import TEST_PASSWORD, ChildFactory, SettingFactory, UserFactory
-from passport.testing.signing_in import code_for_another_sign_in, give_authenticator
+from passport.testing.browser import sign_in, sign_out
+from passport.testing.factories import ChildFactory, SettingFactory, UserFactory
+from passport.testing.signing_in import give_authenticator
 from passport.transitions.models import SupportConfirmation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -79,23 +79,6 @@ def world(transactional_db):
         "secondary_senco": secondary_senco,
         "parent": parent,
     }
-
-
-def sign_in(page: Page, base: str, email: str, device: TOTPDevice | None = None) -> None:
-    page.goto(f"{base}/sign-in/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    if device is not None:
-        page.get_by_label("Enter the code from your authenticator app").fill(
-            code_for_another_sign_in(device)
-        )
-        page.get_by_role("button", name="Continue").click()
-
-
-def sign_out(page: Page) -> None:
-    page.get_by_role("button", name="Sign out").click()
-    expect(page.get_by_role("heading", name="Sign in to Support Passport")).to_be_visible()
 
 
 def test_child_moves_to_secondary_and_support_is_confirmed_on_day_one(
