@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.signals import post_delete, post_save
@@ -68,6 +68,9 @@ __all__ = [
     "visible_children",
     "works_for_provider",
 ]
+
+# A queryset of children, annotated or not: narrowing keeps whatever the caller annotated.
+AnyChild = TypeVar("AnyChild", bound=Child)
 
 # When a person has several relationships with a child, the decision names the first of these.
 PRIORITY = list(Relationship)
@@ -554,14 +557,16 @@ def children_showing(
     return Child.objects.filter(pk__in=first.union(*rest) if rest else first)
 
 
-def narrowed_to_section(children: QuerySet[Child], user: User, section: str) -> QuerySet[Child]:
+def narrowed_to_section(
+    children: QuerySet[AnyChild], user: User, section: str
+) -> QuerySet[AnyChild]:
     """Keep the children whose record shows the person this section: a filter on a child's layer
     or needs must find only children whose layer or needs the person may see."""
     shown = children_showing(user, section)
     return children if shown is None else children.filter(pk__in=shown)
 
 
-def searched(children: QuerySet[Child], user: User, words: str) -> QuerySet[Child]:
+def searched(children: QuerySet[AnyChild], user: User, words: str) -> QuerySet[AnyChild]:
     """Keep children whose names contain every word, or whose UPN starts with it; a UPN matches
     only children whose identifiers the person may see, so a search cannot confirm a UPN."""
     upn_shown = children_showing(user, "identity")

@@ -368,7 +368,7 @@ def commission_page(request: AuthenticatedRequest, commission_id: uuid.UUID) -> 
             }
         )
     audit_children_listed(
-        request.user, [row["place"].child_id for row in rows], f"commission {commission.pk}"
+        request.user, [place.child_id for place in places], f"commission {commission.pk}"
     )
     return render(
         request,

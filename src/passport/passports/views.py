@@ -82,7 +82,7 @@ def children_list(request: AuthenticatedRequest) -> HttpResponse:
     if query:
         children = searched(children, request.user, query)
     if layer in dict(pack.layer_choices()):
-        children = narrowed_to_section(children, request.user, "layer").filter(layer_now=layer)
+        children = narrowed_to_section(children, request.user, "layer").filter(layer_now=layer)  # type: ignore[misc]
     if need in dict(pack.need_type_choices()):
         children = narrowed_to_section(children, request.user, "needs").filter(
             passport__ranked_needs__need_type=need
@@ -90,7 +90,7 @@ def children_list(request: AuthenticatedRequest) -> HttpResponse:
     page = Paginator(children, PAGE_SIZE).get_page(request.GET.get("page"))
     shown = sections_for_children(request.user, [child.pk for child in page.object_list])
     for child in page.object_list:
-        child.sections_shown = shown.get(child.pk, frozenset())
+        child.sections_shown = shown.get(child.pk, frozenset())  # type: ignore[attr-defined]
     audit_children_listed(
         request.user, [child.pk for child in page.object_list], f"children list page {page.number}"
     )

@@ -54,7 +54,7 @@ def new_arrivals(request: AuthenticatedRequest) -> HttpResponse:
         }
         for admission in admissions
     ]
-    audit_children_listed(request.user, [row["admission"].child_id for row in rows], "new arrivals")
+    audit_children_listed(request.user, [a.child_id for a in admissions], "new arrivals")
     return render(request, "transitions/new_arrivals.html", {"rows": rows, "today": on})
 
 
@@ -217,10 +217,12 @@ def phase_transfers(request: AuthenticatedRequest) -> HttpResponse:
         )
     }
     groups: dict[str, list[dict[str, object]]] = {kind: [] for kind in TransferPlan.Kind.values}
+    listed: list[int] = []
     for child in children:
         kind = services.transfer_kind(child, on)
         if kind is None:
             continue
+        listed.append(child.pk)
         plan = plans.get(child.pk)
         has_plan = getattr(getattr(child, "passport", None), "sen_provision", "") == "E"
         groups[kind].append(
@@ -233,11 +235,7 @@ def phase_transfers(request: AuthenticatedRequest) -> HttpResponse:
                 else None,
             }
         )
-    audit_children_listed(
-        request.user,
-        [row["child"].pk for group in groups.values() for row in group],
-        "phase transfers",
-    )
+    audit_children_listed(request.user, listed, "phase transfers")
     return render(
         request,
         "transitions/phase_transfers.html",
