@@ -20,7 +20,6 @@ from passport.access.policies import Action, ChildNotFound, audit_children_liste
 from passport.api.auth import signed_in
 from passport.api.params import MAX_ID, RowId
 from passport.api.problems import ERRORS_ANY, ERRORS_CREATE, Problem
-from passport.audit.models import AuditAction
 from passport.children.models import Child
 from passport.core.dates import today
 from passport.core.text import LONG_TEXT
@@ -228,8 +227,7 @@ class DeclinedTransferOut(Schema):
     reason: str
 
 
-def _transfer_to_decide(user: User, transfer_id: int, action: AuditAction) -> PendingTransfer:
-    """Return the transfer if the person may decide it, else 404 (the refusal is audited)."""
+def _transfer(transfer_id: int) -> PendingTransfer:
     pending = (
         PendingTransfer.objects.filter(pk=transfer_id)
         .select_related("child", "from_setting", "to_setting")
@@ -237,10 +235,6 @@ def _transfer_to_decide(user: User, transfer_id: int, action: AuditAction) -> Pe
     )
     if pending is None:
         raise Http404(NO_SUCH_TRANSFER)
-    try:
-        services.authorise_transfer_decision(pending, user, action)
-    except PermissionDenied as exc:
-        raise Http404(NO_SUCH_TRANSFER) from exc
     return pending
 
 
@@ -269,9 +263,10 @@ def confirm_pending_transfer(request: HttpRequest, transfer_id: RowId) -> Status
     """Admit the child to the setting that asked from the date the file gave, and record the
     file's needs in the passport. A transfer decided already answers 409."""
     user = signed_in(request)
-    pending = _transfer_to_decide(user, transfer_id, AuditAction.CONFIRM_TRANSFER)
     try:
-        admission = services.confirm_pending_transfer(pending, by=user)
+        admission = services.confirm_pending_transfer(_transfer(transfer_id), by=user)
+    except PermissionDenied as exc:  # refused and audited by the service
+        raise Http404(NO_SUCH_TRANSFER) from exc
     except services.TransferAlreadyDecided as exc:
         raise HttpError(409, exc.messages[0]) from exc
     return Status(201, admission)
@@ -288,8 +283,11 @@ def decline_pending_transfer(
     """Refuse the transfer and record why; the child stays on roll where they are. A transfer
     decided already answers 409."""
     user = signed_in(request)
-    pending = _transfer_to_decide(user, transfer_id, AuditAction.DECLINE_TRANSFER)
     try:
-        return services.decline_pending_transfer(pending, by=user, reason=payload.reason)
+        return services.decline_pending_transfer(
+            _transfer(transfer_id), by=user, reason=payload.reason
+        )
+    except PermissionDenied as exc:  # refused and audited by the service
+        raise Http404(NO_SUCH_TRANSFER) from exc
     except services.TransferAlreadyDecided as exc:
         raise HttpError(409, exc.messages[0]) from exc

@@ -687,6 +687,8 @@ def decline_pending_transfer(pending: PendingTransfer, *, by: User, reason: str)
     Raise PermissionDenied unless `by` may decide it (access policy), ValidationError keyed
     `reason` when no reason is given, or `__all__` if it is decided already.
     """
+    # Authorised first, so someone who may not decide learns nothing from the reason's checks.
+    authorise_transfer_decision(pending, by, AuditAction.DECLINE_TRANSFER)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Enter why you are declining the transfer"})
@@ -696,7 +698,6 @@ def decline_pending_transfer(pending: PendingTransfer, *, by: User, reason: str)
         reject_markup(reason)
     except ValidationError as exc:
         raise ValidationError({"reason": f"The reason {exc.messages[0]}"}) from exc
-    authorise_transfer_decision(pending, by, AuditAction.DECLINE_TRANSFER)
     with transaction.atomic():
         pending = _locked_while_pending(pending)
         pending.status = PendingTransfer.Status.DECLINED

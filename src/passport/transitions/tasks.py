@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.urls import reverse
@@ -10,6 +12,9 @@ from django_tasks import task
 
 from passport.core.dates import today
 from passport.people.models import Membership, Role
+
+if TYPE_CHECKING:
+    from passport.organisations.models import Setting
 
 SUBJECT = "A child has been admitted to {setting}"
 BODY = """A child has been admitted to {setting}.
@@ -23,6 +28,19 @@ This email has no details of the child on purpose. Do not reply to it.
 """
 
 
+def _senco_emails(setting: Setting) -> list[str]:
+    """Return the addresses of the setting's SENCOs today, each once."""
+    return sorted(
+        set(
+            Membership.objects.filter(setting=setting, role=Role.SENCO)
+            .exclude(starts_on__gt=today())
+            .exclude(ends_on__lt=today())
+            .filter(user__is_active=True)
+            .values_list("user__email", flat=True)
+        )
+    )
+
+
 @task()
 def notify_receiving_setting(admission_id: int) -> int:
     """Email the receiving setting's SENCOs that a child has been admitted; return how many."""
@@ -31,15 +49,7 @@ def notify_receiving_setting(admission_id: int) -> int:
     admission = Admission.objects.select_related("setting").filter(pk=admission_id).first()
     if admission is None or admission.notified_at is not None:
         return 0
-    recipients = sorted(
-        set(
-            Membership.objects.filter(setting=admission.setting, role=Role.SENCO)
-            .exclude(starts_on__gt=today())
-            .exclude(ends_on__lt=today())
-            .filter(user__is_active=True)
-            .values_list("user__email", flat=True)
-        )
-    )
+    recipients = _senco_emails(admission.setting)
     link = settings.PASSPORT_BASE_URL.rstrip("/") + reverse("new-arrivals")
     for recipient in recipients:
         # One message each, so no SENCO learns who else was told.
@@ -86,15 +96,7 @@ def notify_setting_of_admissions(setting_id: int) -> int:
         )
         if not waiting:
             return 0
-        recipients = sorted(
-            set(
-                Membership.objects.filter(setting=setting, role=Role.SENCO)
-                .exclude(starts_on__gt=today())
-                .exclude(ends_on__lt=today())
-                .filter(user__is_active=True)
-                .values_list("user__email", flat=True)
-            )
-        )
+        recipients = _senco_emails(setting)
         link = settings.PASSPORT_BASE_URL.rstrip("/") + reverse("new-arrivals")
         count = len(waiting)
         for recipient in recipients:
@@ -147,15 +149,7 @@ def notify_setting_of_pending_transfers(setting_id: int) -> int:
         )
         if not waiting:
             return 0
-        recipients = sorted(
-            set(
-                Membership.objects.filter(setting=setting, role=Role.SENCO)
-                .exclude(starts_on__gt=today())
-                .exclude(ends_on__lt=today())
-                .filter(user__is_active=True)
-                .values_list("user__email", flat=True)
-            )
-        )
+        recipients = _senco_emails(setting)
         link = settings.PASSPORT_BASE_URL.rstrip("/") + reverse("pending-transfers")
         children = "a child" if len(waiting) == 1 else f"{len(waiting)} children"
         for recipient in recipients:
