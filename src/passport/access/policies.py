@@ -9,7 +9,7 @@ grants in rules.toml say what each relationship gives. This module never imports
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -52,6 +52,7 @@ __all__ = [
     "live_roles",
     "local_authorities_for_returns",
     "may_decide_transfer_away",
+    "may_decide_transfers_away",
     "may_export_la_returns",
     "may_manage_directory",
     "may_manage_school_group",
@@ -986,39 +987,58 @@ def may_decide_transfer_away(
     setting to speak for them: only an LA caseworker of their home local authority decides, or,
     with no home LA recorded, of the local authority of the last setting they attended.
     """
+    return may_decide_transfers_away(user, [(child, current_setting)], on=on)[0]
+
+
+def may_decide_transfers_away(
+    user: User,
+    moves: Sequence[tuple[Child, Setting | None]],
+    *,
+    on: dt.date | None = None,
+) -> list[bool]:
+    """`may_decide_transfer_away` for many moves at once, with one query for all their children's
+    enrolments (a list of pending transfers asks about each)."""
     if not _active(user):
-        return False
+        return [False] * len(moves)
     on = on or today()
     memberships = _memberships(user, on)
     caseworker_for = {m.local_authority_id for m in memberships if m.role == Role.LA_CASEWORKER}
-    home_la = child.home_local_authority_id
-    if home_la is not None and home_la in caseworker_for:
-        return True
-    leads_current_setting = current_setting is not None and any(
-        m.role in TRANSFER_DECIDERS_AT_SETTING and m.setting_id == current_setting.pk
-        for m in memberships
-    )
-    if not caseworker_for and not leads_current_setting:
-        return False
-    enrolments = Enrolment.objects.filter(child=child)
-    on_roll_at = set(
-        enrolments.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on)).values_list(
-            "setting_id", flat=True
-        )
-    )
-    if not on_roll_at:
-        if home_la is not None:
+    leads = {m.setting_id for m in memberships if m.role in TRANSFER_DECIDERS_AT_SETTING}
+    if not caseworker_for and not leads:
+        return [False] * len(moves)
+    looked_up = {
+        child.pk for child, _ in moves if child.home_local_authority_id not in caseworker_for
+    }
+    on_roll_at: dict[int, set[int]] = {}
+    # (last day, enrolment id, local authority) of each child's latest ended enrolment
+    last_ended: dict[int, tuple[dt.date, int, int]] = {}
+    for child_id, setting_id, ends_on, enrolment_id, la_id in Enrolment.objects.filter(
+        child_id__in=looked_up
+    ).values_list("child_id", "setting_id", "ends_on", "pk", "setting__local_authority_id"):
+        if ends_on is None or ends_on >= on:
+            on_roll_at.setdefault(child_id, set()).add(setting_id)
+        elif (ends_on, enrolment_id, la_id) > last_ended.get(child_id, (dt.date.min, 0, 0)):
+            last_ended[child_id] = (ends_on, enrolment_id, la_id)
+
+    def decides(child: Child, current_setting: Setting | None) -> bool:
+        home_la = child.home_local_authority_id
+        if home_la is not None and home_la in caseworker_for:
+            return True
+        leads_current_setting = current_setting is not None and current_setting.pk in leads
+        if not caseworker_for and not leads_current_setting:
             return False
-        last_la = (
-            current_setting.local_authority_id
-            if current_setting is not None
-            else enrolments.order_by("-ends_on", "-pk")
-            .values_list("setting__local_authority_id", flat=True)
-            .first()
+        if child.pk not in on_roll_at:
+            if home_la is not None:
+                return False
+            if current_setting is not None:
+                last_la: int | None = current_setting.local_authority_id
+            else:
+                last_la = last_ended[child.pk][2] if child.pk in last_ended else None
+            return last_la is not None and last_la in caseworker_for
+        if current_setting is None:
+            return False
+        return current_setting.local_authority_id in caseworker_for or (
+            leads_current_setting and current_setting.pk in on_roll_at[child.pk]
         )
-        return last_la is not None and last_la in caseworker_for
-    if current_setting is None:
-        return False
-    return current_setting.local_authority_id in caseworker_for or (
-        leads_current_setting and current_setting.pk in on_roll_at
-    )
+
+    return [decides(child, setting) for child, setting in moves]

@@ -15,7 +15,11 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from passport.access.policies import may_decide_transfer_away, visible_children
+from passport.access.policies import (
+    may_decide_transfer_away,
+    may_decide_transfers_away,
+    visible_children,
+)
 from passport.audit import services as audit
 from passport.audit.models import AuditAction
 from passport.children.models import Child, Enrolment
@@ -560,7 +564,9 @@ def pending_transfers_to_decide(user: User, *, on: dt.date | None = None) -> lis
         .select_related("child", "from_setting", "to_setting", "requested_by")
         .order_by("requested_at", "pk")
     )
-    return [p for p in candidates if may_decide_transfer_away(user, p.child, p.from_setting, on=on)]
+    transfers = list(candidates)
+    decides = may_decide_transfers_away(user, [(p.child, p.from_setting) for p in transfers], on=on)
+    return [p for p, allowed in zip(transfers, decides, strict=True) if allowed]
 
 
 def _transfer_entry(

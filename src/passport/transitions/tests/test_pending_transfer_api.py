@@ -192,3 +192,23 @@ def test_anyone_who_may_not_decide_is_told_it_does_not_exist_and_nothing_changes
     assert AuditEvent.objects.filter(
         action=f"{decision}_transfer", child_id=pending.child_id, actor=stranger, allowed=False
     ).exists()
+
+
+def test_listing_more_transfers_asks_the_database_no_more_often(
+    primary: Setting, secondary: Setting, primary_senco: User
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from passport.access.policies import memberships_memo
+    from passport.transitions.services import pending_transfers_to_decide
+
+    def queries_to_list(count: int) -> int:
+        PendingTransfer.objects.all().delete()
+        for _ in range(count):
+            ask_transfer(child_on_roll(primary), primary, secondary)
+        with memberships_memo(), CaptureQueriesContext(connection) as queries:
+            assert len(pending_transfers_to_decide(primary_senco)) == count
+        return len(queries)
+
+    assert queries_to_list(6) == queries_to_list(1)
