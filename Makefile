@@ -6,7 +6,7 @@ PY_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 CSS := src/passport/static/build/passport.css
 
-.PHONY: run test setup assets lint typecheck format clean help bench
+.PHONY: run test setup system-packages assets lint typecheck format clean help bench
 
 help:
 	@echo "make run    set up, migrate the SQLite database, load demo data, serve on http://127.0.0.1:8000"
@@ -30,14 +30,24 @@ $(CSS): $(NODE_STAMP) src/passport/static/passport/passport.scss scripts/build-a
 
 assets: $(CSS)
 
+# The empty recipe keeps `make test`'s sub-make from saying "Nothing to be done for 'setup'".
 setup: $(PY_STAMP) assets
+	@:
 
 run: setup
 	$(BIN)/passport migrate --no-input
 	$(BIN)/passport demo --if-empty
 	$(BIN)/passport runserver 127.0.0.1:8000
 
-test: setup
+# The system packages come first: setup itself needs npm and python3-venv. `make test` as root
+# installs what is missing; anyone else gets the one `apt-get install` line and no test starts.
+# setup runs in a sub-make so that it cannot start before the check, even with -j.
+# `make run` needs none of them (no Chromium, no PostgreSQL server).
+system-packages:
+	@PYTHON="$(PYTHON)" bash scripts/system_packages.sh
+
+test: system-packages
+	@$(MAKE) --no-print-directory setup
 	$(BIN)/python scripts/run_tests.py
 
 SCALE ?= 0.05
