@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "passport.funding",
     "passport.reports",
     "passport.demo",
+    "passport.benchmarking",
 ]
 
 MIDDLEWARE = [
@@ -112,7 +113,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "passport.urls"
+ROOT_URLCONF = "passport.site.urls"
 WSGI_APPLICATION = "passport.wsgi.application"
 
 TEMPLATES = [
@@ -121,7 +122,7 @@ TEMPLATES = [
         "DIRS": [PACKAGE_DIR / "jinja2"],
         "APP_DIRS": True,
         "OPTIONS": {
-            "environment": "passport.jinja2.environment",
+            "environment": "passport.site.jinja2.environment",
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.messages.context_processors.messages",
@@ -268,4 +269,4 @@ LOGGING = {
     "loggers": {"axes.apps": {"level": "WARNING"}},
 }
 
-CSRF_FAILURE_VIEW = "passport.core.views.csrf_failure"
+CSRF_FAILURE_VIEW = "passport.web.views.csrf_failure"

@@ -13,9 +13,9 @@ from playwright.sync_api import Page, expect
 from passport.directory.demo import DEMO_FILE
 from passport.directory.services import import_services, read_document
 from passport.people.models import Membership, Role
-from passport.reports.charts import render_chart
 from passport.testing.factories import TEST_PASSWORD, SettingFactory, UserFactory
 from passport.testing.signing_in import code_for_another_sign_in, give_authenticator
+from passport.web.charts import render_chart
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,7 +42,7 @@ def chart_html() -> str:
         chart, headers=["Kind of support", "Spent (£)"], rows=rows, chart_id="spend"
     )
     template = engines["jinja2"].from_string(
-        '{% from "reports/chart.html" import chart_with_table %}'
+        '{% from "chart.html" import chart_with_table %}'
         '{{ chart_with_table(chart, csv_url="/spend.csv") }}'
     )
     return template.render({"chart": rendered})

@@ -9,14 +9,11 @@ grants in rules.toml say what each relationship gives. This module never imports
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.db.models import IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.signals import post_delete, post_save
 from django.http import Http404
 from django.utils import timezone
 
@@ -34,6 +31,7 @@ from passport.children.models import Child, Enrolment, ParentalResponsibility
 from passport.core.dates import today
 from passport.core.identifiers import normalise
 from passport.organisations.models import LocalAuthority, SchoolGroup, Setting
+from passport.people.memberships import live_memberships
 from passport.people.models import SETTING_ROLES, Membership, Role, User
 
 __all__ = [
@@ -49,7 +47,6 @@ __all__ = [
     "children_showing",
     "decide",
     "get_child_for",
-    "live_roles",
     "local_authorities_for_returns",
     "may_decide_transfer_away",
     "may_decide_transfers_away",
@@ -59,7 +56,6 @@ __all__ = [
     "may_record_delivery",
     "may_review_break_glass",
     "may_use_emergency_access",
-    "memberships_memo",
     "narrowed_to_section",
     "school_group_share_visible",
     "school_groups_visible_to",
@@ -114,57 +110,6 @@ class ChildNotFound(Http404):
     """
 
 
-# Within one request (see `memberships_memo`), each person's live memberships are read once and
-# shared by the session check, the navigation and every decision the request takes.
-_memberships_memo: ContextVar[dict[tuple[int, dt.date], list[Membership]] | None] = ContextVar(
-    "live_memberships_memo", default=None
-)
-
-
-@contextmanager
-def memberships_memo() -> Iterator[None]:
-    """Read each person's live memberships at most once while the block runs (one request).
-
-    Any membership saved or deleted meanwhile empties the memo, so a request that changes
-    someone's roles decides from the new ones. Outside the block nothing is remembered.
-    """
-    token = _memberships_memo.set({})
-    try:
-        yield
-    finally:
-        _memberships_memo.reset(token)
-
-
-def _forget_memberships(**kwargs: Any) -> None:
-    memo = _memberships_memo.get()
-    if memo:
-        memo.clear()
-
-
-post_save.connect(_forget_memberships, sender=Membership, dispatch_uid="access-forget-memberships")
-post_delete.connect(
-    _forget_memberships, sender=Membership, dispatch_uid="access-forget-memberships-deleted"
-)
-
-
-def _memberships(user: User, on: dt.date) -> list[Membership]:
-    memo = _memberships_memo.get()
-    key = (user.pk, on)
-    if memo is not None and key in memo:
-        return list(memo[key])
-    found = list(user.live_memberships(on).select_related("setting", "local_authority", "provider"))
-    if memo is not None:
-        memo[key] = found
-    return list(found)
-
-
-def live_roles(user: User, *, on: dt.date | None = None) -> frozenset[str]:
-    """Return the roles the person holds today (for the session check and the navigation)."""
-    if not user.is_authenticated:
-        return frozenset()
-    return frozenset(m.role for m in _memberships(user, on or today()))
-
-
 def _organisation(membership: Membership) -> str:
     """Name the organisation a membership is held at."""
     where = (
@@ -206,7 +151,7 @@ def may_use_emergency_access(user: User, *, on: dt.date | None = None) -> bool:
     """Return whether the person holds a role that break-glass access is open to."""
     if not _active(user):
         return False
-    roles = {Role(m.role) for m in _memberships(user, on or today())}
+    roles = {Role(m.role) for m in live_memberships(user, on or today())}
     return bool(roles & current_rules().roles_with(Relationship.BREAK_GLASS, Action.READ))
 
 
@@ -215,7 +160,7 @@ def links(user: User, child: Child, *, on: dt.date | None = None) -> list[Link]:
     if not _active(user):
         return []
     on = on or today()
-    memberships = _memberships(user, on)
+    memberships = live_memberships(user, on)
     roles = {Role(m.role) for m in memberships}
     found: list[Link] = []
 
@@ -424,7 +369,7 @@ def _providers_of(memberships: list[Membership]) -> list[int]:
 def _sources(user: User, on: dt.date) -> list[_Source]:
     """Return every way the person reaches children today (read access), with its sections."""
     rules = current_rules()
-    memberships = _memberships(user, on)
+    memberships = live_memberships(user, on)
     roles = {Role(m.role) for m in memberships}
     staff_settings = _staff_settings(memberships)
     reach = _staff_sources(
@@ -610,7 +555,7 @@ def sections_for_children(
         first, *rest = tagged
         for child_id, number in first.union(*rest, all=True) if rest else first:
             shown.setdefault(child_id, set()).update(granted[number].sections or ())
-    providers = _providers_of(_memberships(user, on))
+    providers = _providers_of(live_memberships(user, on))
     if providers:
         # As `links` does: a consent counts only while its own provider has a live referral.
         referred = set(
@@ -711,7 +656,7 @@ def break_glass_to_review(user: User, *, on: dt.date | None = None) -> QuerySet[
     if not _active(user):
         return BreakGlass.objects.none()
     on = on or today()
-    memberships = _memberships(user, on)
+    memberships = live_memberships(user, on)
     routed = Q(review_local_authority_id__in=_local_authorities_reviewed(memberships, user, on))
     if any(m.role == Role.ADMINISTRATOR for m in memberships):
         routed |= Q(review_setting__isnull=True, review_local_authority__isnull=True)
@@ -727,7 +672,7 @@ def may_review_break_glass(user: User, *, on: dt.date | None = None) -> bool:
     if not _active(user):
         return False
     on = on or today()
-    memberships = _memberships(user, on)
+    memberships = live_memberships(user, on)
     return any(m.role == Role.ADMINISTRATOR for m in memberships) or bool(
         _local_authorities_reviewed(memberships, user, on)
     )
@@ -739,7 +684,7 @@ def audit_decision(
     """Write one audit row for an access decision."""
     role: str = decision.role or ""
     if not role and _active(user):
-        role = next((m.role for m in _memberships(user, today())), "")
+        role = next((m.role for m in live_memberships(user, today())), "")
     setting_id = decision.setting_id
     if decision.flagged or not decision.allowed:
         setting_id = _setting_of(child_id)
@@ -765,7 +710,7 @@ def audit_decision(
 
 def audit_list(user: User, count: int, where: str) -> None:
     """Write one audit row for a list of children shown to someone."""
-    roles = [m.role for m in _memberships(user, today())] if _active(user) else []
+    roles = [m.role for m in live_memberships(user, today())] if _active(user) else []
     audit.record(
         actor=user,
         role=roles[0] if roles else "",
@@ -789,7 +734,7 @@ def audit_children_listed(user: User, child_ids: Iterable[int], where: str) -> N
     if not shown:
         audit_list(user, 0, where)
         return
-    memberships = _memberships(user, today()) if _active(user) else []
+    memberships = live_memberships(user, today()) if _active(user) else []
     first = memberships[0] if memberships else None
     audit.record_many(
         audit.Entry(
@@ -821,7 +766,7 @@ def settings_where_user_adds_children(
     writers = current_rules().roles_with(Relationship.ON_ROLL_AT_MY_SETTING, Action.WRITE)
     settings_ids = [
         s
-        for s, (role, _) in _staff_settings(_memberships(user, on or today())).items()
+        for s, (role, _) in _staff_settings(live_memberships(user, on or today())).items()
         if role in writers
     ]
     return Setting.objects.filter(pk__in=settings_ids)
@@ -847,7 +792,7 @@ def may_manage_school_group(user: User, group: SchoolGroup, *, on: dt.date | Non
         return False
     return any(
         m.role == Role.CLUSTER_LEAD and m.school_group_id == group.pk
-        for m in _memberships(user, on or today())
+        for m in live_memberships(user, on or today())
     )
 
 
@@ -866,7 +811,7 @@ def school_groups_visible_to(user: User, *, on: dt.date | None = None) -> QueryS
     a group's settings)."""
     if not _active(user):
         return SchoolGroup.objects.none()
-    memberships = _memberships(user, on or today())
+    memberships = live_memberships(user, on or today())
     led = [m.school_group_id for m in memberships if m.role == Role.CLUSTER_LEAD]
     settings_led = [
         setting_id
@@ -884,7 +829,7 @@ def group_settings_led_by(
         return []
     led = {
         setting_id
-        for setting_id, (role, _) in _staff_settings(_memberships(user, on or today())).items()
+        for setting_id, (role, _) in _staff_settings(live_memberships(user, on or today())).items()
         if role in (Role.SENCO, Role.SETTING_HEAD)
     }
     return sorted(led & set(group.settings.values_list("pk", flat=True)))
@@ -912,7 +857,7 @@ def works_for_provider(user: User, provider_id: int, *, on: dt.date | None = Non
         return False
     return any(
         m.role == Role.HEALTH_PROFESSIONAL and m.provider_id == provider_id
-        for m in _memberships(user, on or today())
+        for m in live_memberships(user, on or today())
     )
 
 
@@ -945,7 +890,7 @@ def may_manage_directory(user: User, *, on: dt.date | None = None) -> bool:
     cluster lead, today."""
     if not _active(user):
         return False
-    return any(Role(m.role) in DIRECTORY_MANAGERS for m in _memberships(user, on or today()))
+    return any(Role(m.role) in DIRECTORY_MANAGERS for m in live_memberships(user, on or today()))
 
 
 # Statutory returns (SEN2): every child with a plan in the local authority, so LA staff only.
@@ -960,7 +905,7 @@ def local_authorities_for_returns(
         return LocalAuthority.objects.none()
     ids = [
         m.local_authority_id
-        for m in _memberships(user, on or today())
+        for m in live_memberships(user, on or today())
         if m.role == Role.LA_CASEWORKER and m.local_authority_id
     ]
     return LocalAuthority.objects.filter(pk__in=ids)
@@ -1001,7 +946,7 @@ def may_decide_transfers_away(
     if not _active(user):
         return [False] * len(moves)
     on = on or today()
-    memberships = _memberships(user, on)
+    memberships = live_memberships(user, on)
     caseworker_for = {m.local_authority_id for m in memberships if m.role == Role.LA_CASEWORKER}
     leads = {m.setting_id for m in memberships if m.role in TRANSFER_DECIDERS_AT_SETTING}
     if not caseworker_for and not leads:

@@ -4,7 +4,7 @@ sections. Validated at start-up like the policy pack."""
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
@@ -44,6 +44,29 @@ class Relationship(StrEnum):
     BREAK_GLASS = "break_glass"
 
 
+class Duty(StrEnum):
+    """Something a person may do that is not about one child's record (see rules.toml)."""
+
+    LEAD_SETTING = "lead_setting"
+    ADD_CHILDREN = "add_children"
+    PROTECT_DATA = "protect_data"
+    LA_CASEWORK = "la_casework"
+    MANAGE_SCHOOL_GROUP = "manage_school_group"
+    DELIVER_FOR_PROVIDER = "deliver_for_provider"
+    MANAGE_DIRECTORY = "manage_directory"
+    RUN_SERVICE = "run_service"
+
+
+class HeldAt(StrEnum):
+    """Which organisation of a membership a duty is held at."""
+
+    SETTING = "setting"
+    LOCAL_AUTHORITY = "local_authority"
+    SCHOOL_GROUP = "school_group"
+    PROVIDER = "provider"
+    SERVICE = "service"
+
+
 class RulesError(Exception):
     """rules.toml names something the policy does not know."""
 
@@ -59,9 +82,20 @@ class Grant:
 
 
 @dataclass(frozen=True)
+class DutyRule:
+    """Who holds a duty (roles) and at which of their organisations."""
+
+    duty: Duty
+    description: str
+    roles: frozenset[Role]
+    at: HeldAt
+
+
+@dataclass(frozen=True)
 class Rules:
     sections: tuple[str, ...]
     grants: tuple[Grant, ...]
+    duties: dict[Duty, DutyRule] = field(default_factory=dict)
 
     def grant_for(self, relationship: Relationship, role: Role) -> Grant | None:
         """Return the grant for this relationship and role, if there is one."""
@@ -103,7 +137,27 @@ def parse_rules(text: str) -> Rules:
                 f"{where} in rules.toml: sections must be 'all', 'consented' or a list of {sections}"
             )
         grants.append(Grant(relationship, roles, actions, granted))
-    return Rules(sections, tuple(grants))
+    return Rules(sections, tuple(grants), _parse_duties(raw.get("duty", {})))
+
+
+def _parse_duties(raw: dict[str, dict[str, object]]) -> dict[Duty, DutyRule]:
+    duties = {}
+    for name, entry in raw.items():
+        where = f"duty {name!r} in rules.toml"
+        try:
+            duty = Duty(name)
+            roles = frozenset(Role(role) for role in entry["roles"])  # type: ignore[attr-defined]
+            at = HeldAt(entry["at"])
+            description = str(entry["description"])
+        except (KeyError, ValueError, TypeError) as exc:
+            raise RulesError(f"{where}: {exc}") from exc
+        if not roles:
+            raise RulesError(f"{where}: name at least one role")
+        duties[duty] = DutyRule(duty, description, roles, at)
+    missing = sorted(set(Duty) - set(duties))
+    if missing:
+        raise RulesError(f"rules.toml declares no duty named {', '.join(missing)}")
+    return duties
 
 
 @cache

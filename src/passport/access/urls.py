@@ -1,6 +1,6 @@
 from django.urls import path
 
-from passport.access import views
+from passport.access import audit_views, views
 
 urlpatterns = [
     path("emergency-access/", views.break_glass, name="break-glass"),
@@ -12,4 +12,6 @@ urlpatterns = [
         name="give-consent",
     ),
     path("children/<int:child_id>/sharing/", views.sharing, name="sharing"),
+    path("children/<int:child_id>/who-has-seen/", audit_views.who_has_seen, name="who-has-seen"),
+    path("data-protection/", audit_views.data_protection, name="data-protection"),
 ]

@@ -23,7 +23,7 @@ from passport.access.policies import (
 )
 from passport.children.models import ParentalResponsibility
 from passport.core.dates import today
-from passport.core.http import AuthenticatedRequest
+from passport.web.http import AuthenticatedRequest
 
 PAGE_SIZE = 50
 

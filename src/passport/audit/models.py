@@ -36,6 +36,8 @@ class AuditAction(models.TextChoices):
     REQUEST_TRANSFER = "request_transfer", "Ask to admit a child on roll elsewhere"
     CONFIRM_TRANSFER = "confirm_transfer", "Confirm a transfer to another setting"
     DECLINE_TRANSFER = "decline_transfer", "Decline a transfer to another setting"
+    # Not about one child: a page or operation for a setting, LA, group or provider (standing).
+    USE_DUTY = "use_duty", "Act for an organisation"
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,9 @@ ACTION_WORDS: dict[str, ActionWords] = {
     ),
     AuditAction.DECLINE_TRANSFER: ActionWords(
         "refused a request for {name} to move to another setting", "decline the transfer of"
+    ),
+    AuditAction.USE_DUTY: ActionWords(
+        "used a page for their organisation", "use a page for an organisation, not"
     ),
 }
 # For a row whose action has no words (a release that forgot them, or an action since retired):

@@ -1,5 +1,5 @@
 """National-scale benchmark data and helpers (`passport bench ...`, `make bench`).
 
-Not a Django app: nothing here is registered in INSTALLED_APPS. The `bench` management command
-lives in `passport.core` and delegates here.
+An app with no models: it is registered in INSTALLED_APPS only so that its `bench` management
+command is found. Like `demo`, it sits on top of every other room.
 """

@@ -7,7 +7,6 @@ rest of the API it needs a signed-in session. Only an administrator or a cluster
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Any
 
@@ -17,21 +16,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
 from passport.access.policies import may_manage_directory
-from passport.api.auth import signed_in
-from passport.api.problems import (
-    ERRORS_ANY,
-    ERRORS_CREATE,
-    ERRORS_READ,
-    VALIDATION,
-    FieldError,
-    problem_response,
-)
 from passport.directory.models import Service
-from passport.directory.oruk.export import (
-    DEFAULT_PER_PAGE,
-    MAX_PER_PAGE,
-    export_service,
-    services_feed,
+from passport.directory.oruk.export import export_service, services_feed
+from passport.directory.schemas import (
+    ORUK_PAGE_SCHEMA,
+    ORUK_PROFILE,
+    ORUK_SERVICE_SCHEMA,
+    FeedQuery,
+    oruk_json,
+    oruk_json_200,
 )
 from passport.directory.services import (
     MAX_DOCUMENT_BYTES,
@@ -39,69 +32,17 @@ from passport.directory.services import (
     import_services,
     read_document,
 )
+from passport.web.auth import signed_in
+from passport.web.problems import (
+    ERRORS_ANY,
+    ERRORS_CREATE,
+    ERRORS_READ,
+    VALIDATION,
+    FieldError,
+    problem_response,
+)
 
 router = Router(tags=["Service directory (Open Referral UK)"])
-
-ORUK_PROFILE = "https://github.com/openreferral/uk-profile (HSDS 3.0 UK profile)"
-
-_ORGANIZATION = {
-    "type": "object",
-    "required": ["id", "name", "description"],
-    "properties": {
-        "id": {"type": "string", "format": "uuid"},
-        "name": {"type": "string"},
-        "description": {"type": "string"},
-    },
-}
-_SERVICE = {
-    "type": "object",
-    "required": ["id", "name", "status"],
-    "properties": {
-        "id": {"type": "string", "format": "uuid"},
-        "organization_id": {"type": "string", "format": "uuid"},
-        "name": {"type": "string"},
-        "description": {"type": "string"},
-        "status": {"enum": ["active", "inactive", "defunct", "temporarily closed"]},
-        "organization": _ORGANIZATION,
-        "cost_options": {"type": "array", "items": {"type": "object"}},
-        "attributes": {"type": "array", "items": {"type": "object"}},
-    },
-}
-ORUK_PAGE_SCHEMA = {
-    "type": "object",
-    "required": ["total_items", "total_pages", "page_number", "size", "contents"],
-    "properties": {
-        "total_items": {"type": "integer"},
-        "total_pages": {"type": "integer"},
-        "page_number": {"type": "integer"},
-        "size": {"type": "integer"},
-        "first_page": {"type": "boolean"},
-        "last_page": {"type": "boolean"},
-        "empty": {"type": "boolean"},
-        "contents": {"type": "array", "items": _SERVICE},
-    },
-}
-
-
-def oruk_json_200(description: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "responses": {
-            200: {"description": description, "content": {"application/json": {"schema": schema}}}
-        }
-    }
-
-
-def oruk_json(document: dict[str, Any]) -> HttpResponse:
-    return HttpResponse(
-        json.dumps(document, ensure_ascii=False), content_type="application/json; charset=utf-8"
-    )
-
-
-class FeedQuery(Schema):
-    page: int = Field(1, ge=1, le=1_000_000, description="The page to return, from 1")
-    per_page: int = Field(
-        DEFAULT_PER_PAGE, ge=1, le=MAX_PER_PAGE, description="How many services a page holds"
-    )
 
 
 @router.get(
@@ -124,7 +65,8 @@ def list_oruk_services(request: HttpRequest, query: Query[FeedQuery]) -> HttpRes
     "/oruk/services/{service_id}",
     response=ERRORS_READ,
     openapi_extra=oruk_json_200(
-        f"One service with its organization, price and support kind ({ORUK_PROFILE})", _SERVICE
+        f"One service with its organization, price and support kind ({ORUK_PROFILE})",
+        ORUK_SERVICE_SCHEMA,
     ),
     summary="Get one service as Open Referral UK",
 )

@@ -8,9 +8,9 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from passport.core.http import AuthenticatedRequest
 from passport.core.policy import current_pack
 from passport.directory.oruk.export import published_services
+from passport.web.http import AuthenticatedRequest
 
 PAGE_SIZE = 25
 

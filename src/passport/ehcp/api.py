@@ -26,12 +26,9 @@ from passport.access.policies import (
     get_child_for,
     visible_children,
 )
-from passport.api.auth import signed_in
-from passport.api.params import MAX_ID, RowId
-from passport.api.problems import ERRORS_ANY, ERRORS_CREATE, ERRORS_READ
 from passport.children.models import Child
 from passport.core.dates import today
-from passport.core.text import LONG_TEXT, SHORT_TEXT
+from passport.core.text import SHORT_TEXT
 from passport.ehcp import services
 from passport.ehcp.models import (
     AdviceRequest,
@@ -44,14 +41,14 @@ from passport.ehcp.models import (
 )
 from passport.organisations.models import Provider, Setting
 from passport.passports.models import Review
-from passport.passports.schemas import Input, IsoDate
 from passport.people.models import Role, User
+from passport.web.auth import signed_in
+from passport.web.params import MAX_ID, RowId
+from passport.web.problems import ERRORS_ANY, ERRORS_CREATE, ERRORS_READ
+from passport.web.schemas import Input, IsoDate, RequiredText, ShortText, Text
 
 router = Router(tags=["EHC needs assessments and plans"])
 
-Text = Annotated[str, Field(max_length=LONG_TEXT)]
-RequiredText = Annotated[str, Field(min_length=1, max_length=LONG_TEXT)]
-ShortText = Annotated[str, Field(max_length=SHORT_TEXT)]
 Urn = Annotated[str, Field(pattern=r"^\d{6,8}$", description="A setting's URN")]
 ChildId = Annotated[
     int, Field(ge=1, le=MAX_ID, description="A child whose EHC case you may take this step in")

@@ -9,8 +9,8 @@ from django.shortcuts import render
 from django.utils.text import slugify
 
 from passport.access.policies import Action, get_child_for
-from passport.core.http import AuthenticatedRequest
 from passport.ehcp.chronology import Chronology, build_chronology
+from passport.web.http import AuthenticatedRequest
 
 
 def _chronology_for(

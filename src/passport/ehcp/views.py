@@ -17,12 +17,12 @@ from passport.children.models import Child
 from passport.core.clocks import Clock, deadline, limit_in_words
 from passport.core.dates import today
 from passport.core.forms import GovukForm
-from passport.core.http import AuthenticatedRequest
 from passport.core.policy import current_pack
 from passport.ehcp import forms, services
 from passport.ehcp.models import AdviceRequest, AssessmentRequest, Plan
 from passport.passports.models import Review
 from passport.people.models import Role
+from passport.web.http import AuthenticatedRequest
 
 PAGE_SIZE = 25
 

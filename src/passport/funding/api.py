@@ -23,19 +23,19 @@ from passport.access.policies import (
     school_group_share_visible,
     works_for_provider,
 )
-from passport.api.auth import signed_in
-from passport.api.params import MAX_ID, RowId
-from passport.api.problems import ERRORS_CREATE, ERRORS_READ
 from passport.core.text import SHORT_TEXT
-from passport.directory.api import ORUK_PAGE_SCHEMA, FeedQuery, oruk_json, oruk_json_200
 from passport.directory.models import Service
 from passport.directory.oruk.export import published_services, services_feed
+from passport.directory.schemas import ORUK_PAGE_SCHEMA, FeedQuery, oruk_json, oruk_json_200
 from passport.funding import services
 from passport.funding.models import Commission, Delivery, Pot
 from passport.funding.services import CommissionRequest, DeliveryLine
 from passport.organisations.models import SchoolGroup
-from passport.passports.schemas import Input, IsoDate
 from passport.people.models import User
+from passport.web.auth import signed_in
+from passport.web.params import MAX_ID, RowId
+from passport.web.problems import ERRORS_CREATE, ERRORS_READ
+from passport.web.schemas import Input, IsoDate
 
 router = Router(tags=["School-group funding and commissions"])
 

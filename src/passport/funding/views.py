@@ -28,7 +28,6 @@ from passport.access.policies import (
 )
 from passport.access.rules import Action
 from passport.core.dates import today
-from passport.core.http import AuthenticatedRequest
 from passport.core.policy import current_pack
 from passport.directory.models import Service
 from passport.funding import dashboard, services
@@ -43,7 +42,8 @@ from passport.funding.models import Commission, LedgerEntry, Pot, financial_year
 from passport.funding.services import CommissionRequest, DeliveryLine, balances, pounds
 from passport.organisations.models import SchoolGroup
 from passport.people.models import User
-from passport.reports.charts import csv_response, render_chart
+from passport.web.charts import csv_response, render_chart
+from passport.web.http import AuthenticatedRequest
 
 
 def _group_for(user: User, group_id: int, *, manage: bool = False) -> SchoolGroup:

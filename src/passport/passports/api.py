@@ -17,9 +17,6 @@ from ninja import HeaderEx, P, QueryEx, Router, Status
 from ninja.errors import HttpError
 
 from passport.access.policies import Action, get_child_for
-from passport.api.auth import signed_in
-from passport.api.params import RowId
-from passport.api.problems import ERRORS_READ, ERRORS_WRITE
 from passport.organisations.models import SchoolGroup
 from passport.passports import services
 from passport.passports.models import Passport
@@ -36,6 +33,9 @@ from passport.passports.schemas import (
     NeedsOut,
     PassportOut,
 )
+from passport.web.auth import signed_in
+from passport.web.params import RowId
+from passport.web.problems import ERRORS_READ, ERRORS_WRITE
 
 router = Router(tags=["Passports"])
 

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from ninja import Schema
-from pydantic import BeforeValidator, ConfigDict, Field
-from pydantic_core import PydanticCustomError
+from pydantic import Field
 
-from passport.api.params import MAX_ID
 from passport.core.policy import current_pack
 from passport.core.text import LONG_TEXT, SHORT_TEXT
 from passport.passports.models import (
@@ -28,26 +26,15 @@ from passport.passports.models import (
     Strategy,
     SupportItem,
 )
-
-
-def _date_text_only(value: Any) -> Any:
-    """Refuse numbers as dates: pydantic would read 1700000000 as a timestamp."""
-    if isinstance(value, dt.date | str):
-        return value
-    raise PydanticCustomError("date_type", "Input should be a date like 2025-09-01")
-
-
-IsoDate = Annotated[dt.date, BeforeValidator(_date_text_only)]
-Text = Annotated[str, Field(max_length=LONG_TEXT)]
-RequiredText = Annotated[str, Field(min_length=1, max_length=LONG_TEXT)]
-RequiredShortText = Annotated[str, Field(min_length=1, max_length=SHORT_TEXT)]
-Code = Annotated[str, Field(max_length=30, description="A code from the policy pack")]
-
-
-class Input(Schema):
-    """A request body: unknown fields are refused and text is trimmed."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+from passport.web.params import MAX_ID
+from passport.web.schemas import (
+    Code,
+    Input,
+    IsoDate,
+    RequiredShortText,
+    RequiredText,
+    Text,
+)
 
 
 class CodeName(Schema):

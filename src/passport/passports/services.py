@@ -17,6 +17,7 @@ from django.db.models import F
 
 from passport.children.models import Child, Enrolment
 from passport.core.dates import add_months, today
+from passport.core.errors import StaleVersion
 from passport.core.policy import current_pack
 from passport.organisations.models import SchoolGroup
 from passport.passports.models import (
@@ -38,10 +39,6 @@ ITEM_SECTIONS: dict[str, type[models.Model]] = {
     "outcomes": Outcome,
     "reviews": Review,
 }
-
-
-class StaleVersion(Exception):
-    """Someone else changed the passport since this change was prepared."""
 
 
 class StaleSection(StaleVersion):

@@ -29,10 +29,9 @@ from passport.children.models import Child, Enrolment, ParentalResponsibility
 from passport.children.services import ChildDetails, add_child_on_roll
 from passport.core.dates import today
 from passport.core.forms import GovukForm
-from passport.core.http import AuthenticatedRequest
 from passport.core.policy import current_pack
-from passport.funding import services as funding
 from passport.passports import exports, services
+from passport.passports.extensions import delivered_support
 from passport.passports.forms import (
     ITEM_FORMS,
     AboutMeForm,
@@ -44,6 +43,7 @@ from passport.passports.forms import (
 from passport.passports.models import AboutMeContribution, LayerAssignment, Passport
 from passport.passports.queries import current_layer_code, next_review_due, primary_need_code
 from passport.people.models import Role
+from passport.web.http import AuthenticatedRequest
 
 PAGE_SIZE = 50
 
@@ -225,7 +225,7 @@ def _passport_context(
         "review_due": services.review_due_on(passport) if passport else None,
         # Commissioned sessions for this child, what Support in place specifies, and delivered.
         "delivered": (
-            funding.commissions_for_child(child, passport.support_items.all() if passport else None)
+            delivered_support(child, passport.support_items.all() if passport else None)
             if decision.shows("support")
             else []
         ),

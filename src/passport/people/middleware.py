@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from passport.access.policies import live_roles, memberships_memo
+from passport.people.memberships import live_roles, memberships_memo
 from passport.people.models import User
 from passport.people.services import authenticator_for, needs_second_factor
 

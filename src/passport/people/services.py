@@ -18,7 +18,6 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from passport.core.dates import today
 from passport.people.models import STAFF_ROLES, User
 
 RECOVERY_CODE_COUNT = 10
@@ -33,11 +32,6 @@ WRONG_SETUP_CODE = (
     "The code is not correct: check the key in your authenticator app and enter the 6-digit code "
     "it shows now"
 )
-
-
-def live_roles(user: User) -> frozenset[str]:
-    """Return the roles the user holds today (one query)."""
-    return frozenset(user.live_memberships(today()).values_list("role", flat=True))
 
 
 def needs_second_factor(roles: Iterable[str]) -> bool:

@@ -19,6 +19,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 
 from passport.people import services
 from passport.people.forms import CodeForm, SignInForm
+from passport.people.memberships import live_roles
 from passport.people.middleware import allowed_before_second_factor
 
 NEXT_URL = "passport_next_url"
@@ -43,7 +44,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         user = form.user
         assert user is not None
         login(request, user)
-        if services.needs_second_factor(services.live_roles(user)):
+        if services.needs_second_factor(live_roles(user)):
             request.session[NEXT_URL] = next_url
             has_app = services.authenticator_for(user) is not None
             return redirect("sign-in-code" if has_app else "set-up-authenticator")

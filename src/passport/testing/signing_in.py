@@ -6,11 +6,11 @@ from django.test.client import ClientMixin
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from passport.people.memberships import live_roles
 from passport.people.models import User
 from passport.people.services import (
     authenticator_for,
     current_code,
-    live_roles,
     needs_second_factor,
 )
 

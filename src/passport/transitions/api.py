@@ -17,17 +17,17 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from passport.access.policies import Action, ChildNotFound, audit_children_listed, get_child_for
-from passport.api.auth import signed_in
-from passport.api.params import MAX_ID, RowId
-from passport.api.problems import ERRORS_ANY, ERRORS_CREATE, Problem
 from passport.children.models import Child
 from passport.core.dates import today
 from passport.core.text import LONG_TEXT
 from passport.organisations.models import Setting
-from passport.passports.schemas import Input, IsoDate
 from passport.people.models import Role, User
 from passport.transitions import services
 from passport.transitions.models import Admission, PendingTransfer
+from passport.web.auth import signed_in
+from passport.web.params import MAX_ID, RowId
+from passport.web.problems import ERRORS_ANY, ERRORS_CREATE, Problem
+from passport.web.schemas import Input, IsoDate
 
 router = Router(tags=["Transitions"])
 

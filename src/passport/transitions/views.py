@@ -14,7 +14,6 @@ from passport.access.policies import Action, audit_children_listed, get_child_fo
 from passport.audit.models import AuditAction
 from passport.children.models import Child, Enrolment
 from passport.core.dates import today
-from passport.core.http import AuthenticatedRequest
 from passport.organisations.models import Setting
 from passport.passports.models import Passport
 from passport.people.models import Role, User
@@ -28,6 +27,7 @@ from passport.transitions.forms import (
     TransferPlanForm,
 )
 from passport.transitions.models import Admission, PendingTransfer, TransferPlan
+from passport.web.http import AuthenticatedRequest
 
 LEADERS = [Role.SENCO, Role.SETTING_HEAD]
 

@@ -16,10 +16,9 @@ from passport.access.policies import (
     Action,
     ChildNotFound,
     get_child_for,
-    live_roles,
-    memberships_memo,
 )
 from passport.core.dates import today
+from passport.people.memberships import live_roles, memberships_memo
 from passport.people.models import Membership, Role
 from passport.testing.factories import SettingFactory, child_on_roll, staff
 

@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 
 from passport.access.services import give_consent, record_referral
-from passport.api.tests.conftest import Api
 from passport.ehcp.models import AssessmentRequest, ClockException, Plan
 from passport.organisations.models import Provider
 from passport.people.models import Role
+from passport.site.tests.conftest import Api
 from passport.testing.factories import MembershipFactory, staff
 
 pytestmark = pytest.mark.django_db

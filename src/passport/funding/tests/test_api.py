@@ -7,12 +7,12 @@ import datetime as dt
 import pytest
 
 from passport.access import services as access_services
-from passport.api.tests.conftest import Api
 from passport.core.dates import today
 from passport.funding.models import Delivery, LedgerEntry
 from passport.funding.services import balances
 from passport.funding.tests.test_ledger import pot_with
 from passport.funding.tests.world import build_world
+from passport.site.tests.conftest import Api
 from passport.testing.factories import parent_of
 
 pytestmark = pytest.mark.django_db

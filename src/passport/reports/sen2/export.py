@@ -32,7 +32,6 @@ from passport.ehcp.models import (
 )
 from passport.organisations.models import LocalAuthority, Setting
 from passport.passports.models import RankedNeed
-from passport.reports.charts import csv_cell
 from passport.reports.sen2.spec import (
     ACTIVE_PLANS,
     ASSESSMENT,
@@ -45,6 +44,7 @@ from passport.reports.sen2.spec import (
     SEN_NEED,
 )
 from passport.reports.sen2.validate import Problem, validate_return
+from passport.web.charts import csv_cell
 
 # The product does not record sex or ethnicity yet: the DfE's own "not known" codes say so
 # honestly rather than guessing (see docs/sen2.md).

@@ -15,11 +15,11 @@ from django.views.decorators.http import require_http_methods
 from passport.access.policies import local_authorities_for_returns, may_export_la_returns
 from passport.audit import services as audit
 from passport.core.dates import today
-from passport.core.http import AuthenticatedRequest
 from passport.organisations.models import LocalAuthority
 from passport.reports.sen2.export import Sen2Return, build_sen2, export_sen2, next_census_date
 from passport.reports.sen2.forms import Sen2ReturnForm
 from passport.reports.sen2.spec import MODULES
+from passport.web.http import AuthenticatedRequest
 
 SHOWN_PROBLEMS = 100
 

@@ -16,12 +16,12 @@ from passport.access.policies import (
     visible_children,
 )
 from passport.access.rules import Action
-from passport.api.auth import signed_in
-from passport.api.params import MAX_ID
-from passport.api.problems import ERRORS_ANY, ERRORS_CREATE
 from passport.transitions.ctf.exporter import export_ctf, leavers
 from passport.transitions.ctf.importer import ImportReport, import_ctf
 from passport.transitions.ctf.parser import CtfError, max_bytes
+from passport.web.auth import signed_in
+from passport.web.params import MAX_ID
+from passport.web.problems import ERRORS_ANY, ERRORS_CREATE
 
 router = Router(tags=["Common Transfer File"])
 

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from passport.api.tests.conftest import Api
 from passport.people.models import Role
+from passport.site.tests.conftest import Api
 from passport.testing.factories import SettingFactory, child_on_roll, staff
 from passport.transitions.models import Admission
 from passport.transitions.services import record_admission

@@ -7,12 +7,12 @@ import datetime as dt
 
 import pytest
 
-from passport.api.tests.conftest import Api
 from passport.audit.models import AuditEvent
 from passport.children.models import Child, Enrolment
 from passport.core.dates import today
 from passport.organisations.models import Setting
 from passport.people.models import Role, User
+from passport.site.tests.conftest import Api
 from passport.testing.factories import SettingFactory, child_on_roll, staff
 from passport.transitions.models import Admission, PendingTransfer
 
@@ -200,7 +200,7 @@ def test_listing_more_transfers_asks_the_database_no_more_often(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from passport.access.policies import memberships_memo
+    from passport.people.memberships import memberships_memo
     from passport.transitions.services import pending_transfers_to_decide
 
     def queries_to_list(count: int) -> int:

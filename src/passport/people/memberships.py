@@ -1,0 +1,69 @@
+"""Each person's live memberships, read once per request.
+
+The session check, the navigation and every access decision in one request ask who a person is
+at which organisation; `memberships_memo` lets them share one read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from django.db.models.signals import post_delete, post_save
+
+from passport.core.dates import today
+from passport.people.models import Membership, User
+
+# Within one request (see `memberships_memo`), each person's live memberships are read once and
+# shared by the session check, the navigation and every decision the request takes.
+_memberships_memo: ContextVar[dict[tuple[int, dt.date], list[Membership]] | None] = ContextVar(
+    "live_memberships_memo", default=None
+)
+
+
+@contextmanager
+def memberships_memo() -> Iterator[None]:
+    """Read each person's live memberships at most once while the block runs (one request).
+
+    Any membership saved or deleted meanwhile empties the memo, so a request that changes
+    someone's roles decides from the new ones. Outside the block nothing is remembered.
+    """
+    token = _memberships_memo.set({})
+    try:
+        yield
+    finally:
+        _memberships_memo.reset(token)
+
+
+def _forget_memberships(**kwargs: Any) -> None:
+    memo = _memberships_memo.get()
+    if memo:
+        memo.clear()
+
+
+post_save.connect(_forget_memberships, sender=Membership, dispatch_uid="people-forget-memberships")
+post_delete.connect(
+    _forget_memberships, sender=Membership, dispatch_uid="people-forget-memberships-deleted"
+)
+
+
+def live_memberships(user: User, on: dt.date) -> list[Membership]:
+    """Return the person's memberships live on the day, with their organisations."""
+    memo = _memberships_memo.get()
+    key = (user.pk, on)
+    if memo is not None and key in memo:
+        return list(memo[key])
+    found = list(user.live_memberships(on).select_related("setting", "local_authority", "provider"))
+    if memo is not None:
+        memo[key] = found
+    return list(found)
+
+
+def live_roles(user: User, *, on: dt.date | None = None) -> frozenset[str]:
+    """Return the roles the person holds today (for the session check and the navigation)."""
+    if not user.is_authenticated:
+        return frozenset()
+    return frozenset(m.role for m in live_memberships(user, on or today()))

@@ -1,0 +1,17 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("api/", include("passport.site.api_urls")),
+    path("", include("passport.people.urls")),
+    path("", include("passport.access.urls")),
+    path("", include("passport.passports.urls")),
+    path("", include("passport.transitions.urls")),
+    path("", include("passport.ehcp.urls")),
+    path("", include("passport.directory.urls")),
+    path("", include("passport.funding.urls")),
+    path("", include("passport.reports.urls")),
+]
+
+handler404 = "passport.web.views.not_found"
+handler400 = "passport.web.views.bad_request"
+handler500 = "passport.web.views.server_error"
