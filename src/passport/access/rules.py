@@ -48,6 +48,7 @@ class Duty(StrEnum):
     """Something a person may do that is not about one child's record (see rules.toml)."""
 
     LEAD_SETTING = "lead_setting"
+    COORDINATE_SEN = "coordinate_sen"
     ADD_CHILDREN = "add_children"
     PROTECT_DATA = "protect_data"
     LA_CASEWORK = "la_casework"

@@ -7,6 +7,7 @@ duty declared in rules.toml:
 
 * `scope(user, duty)`: where the person holds the duty today (which settings, local authorities,
   school groups or providers, or the whole service). Pages list what falls inside it.
+* `holders(duty, at=...)`: who holds the duty at an organisation today (whom to tell).
 * `require(user, duty, at=...)`: the same, refusing with a 404 (`NoStanding`) and an audit row
   when the person does not hold it there, as the child door does.
 
@@ -19,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from passport.access.rules import Duty, HeldAt, current_rules
@@ -29,7 +31,7 @@ from passport.organisations.models import LocalAuthority, Provider, SchoolGroup,
 from passport.people.memberships import live_memberships
 from passport.people.models import Membership, User
 
-__all__ = ["Duty", "NoStanding", "Scope", "holds", "require", "scope"]
+__all__ = ["Duty", "NoStanding", "Scope", "holders", "holds", "require", "scope"]
 
 Organisation = Setting | LocalAuthority | SchoolGroup | Provider
 
@@ -141,3 +143,16 @@ def require(
         allowed=False,
     )
     raise NoStanding(f"No standing to {duty.value}")
+
+
+def holders(duty: Duty, *, at: Organisation, on: dt.date | None = None) -> QuerySet[User]:
+    """Return the active people who hold the duty at the organisation on the day."""
+    rule = current_rules().duties[duty]
+    on = on or today()
+    live = Q(memberships__starts_on__lte=on) & (
+        Q(memberships__ends_on__isnull=True) | Q(memberships__ends_on__gte=on)
+    )
+    where = Q(memberships__role__in=sorted(rule.roles))
+    if rule.at is not HeldAt.SERVICE:
+        where &= Q(**{f"memberships__{rule.at.value}": at})
+    return User.objects.filter(live & where, is_active=True).distinct()

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from passport.access.rules import Duty, HeldAt, RulesError, current_rules, parse_rules
-from passport.access.standing import NoStanding, holds, require, scope
+from passport.access.standing import NoStanding, holders, holds, require, scope
 from passport.audit.models import AuditAction, AuditEvent
 from passport.core.dates import today
 from passport.organisations.models import Provider, SchoolGroup
@@ -116,3 +116,15 @@ def test_require_without_a_place_needs_the_duty_somewhere() -> None:
     with pytest.raises(NoStanding):
         require(nobody, Duty.LA_CASEWORK)
     assert AuditEvent.objects.filter(action=AuditAction.USE_DUTY, allowed=False).count() == 1
+
+
+def test_holders_are_the_live_people_with_the_duty_at_the_organisation() -> None:
+    setting, other = SettingFactory(), SettingFactory()
+    senco = staff(Role.SENCO, setting)
+    head = staff(Role.SETTING_HEAD, setting)
+    staff(Role.TEACHER, setting)
+    staff(Role.SENCO, other)
+    former = staff(Role.SENCO, setting)
+    Membership.objects.filter(user=former).update(ends_on=today() - dt.timedelta(days=1))
+    assert set(holders(Duty.COORDINATE_SEN, at=setting)) == {senco}
+    assert set(holders(Duty.LEAD_SETTING, at=setting)) == {senco, head}
