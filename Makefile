@@ -11,7 +11,7 @@ CSS := src/passport/static/build/passport.css
 help:
 	@echo "make run    set up, migrate the SQLite database, load demo data, serve on http://127.0.0.1:8000"
 	@echo "make test   set up and run every test on SQLite and on PostgreSQL"
-	@echo "make lint   ruff and mypy"
+	@echo "make lint   ruff, mypy and the import contracts (make test runs them too)"
 	@echo "make bench  national-scale data on a private PostgreSQL, load and batch benchmarks (SCALE=0.05; SCALE=1.0 is England)"
 
 $(PY_STAMP): pyproject.toml requirements/dev.txt
@@ -57,6 +57,7 @@ bench: setup
 lint: setup
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/mypy src
+	$(BIN)/lint-imports
 
 format: setup
 	$(BIN)/ruff format src tests scripts

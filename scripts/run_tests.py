@@ -1,6 +1,10 @@
-"""Run the whole test suite on SQLite and then on PostgreSQL (what `make test` runs).
+"""Run the shape checks, then the whole test suite on SQLite and on PostgreSQL (`make test`).
 
-    python scripts/run_tests.py [--engine sqlite|postgresql|both] [pytest arguments...]
+    python scripts/run_tests.py [--engine sqlite|postgresql|both] [--no-static] [pytest arguments...]
+
+First the checks that hold the house's shape (docs/architecture.md): `lint-imports` (the
+import contracts in pyproject.toml), `mypy src` and `ruff check`. A failure there fails the run,
+but the tests still run so that one report shows everything. `--no-static` skips them.
 
 Each engine gets its own pytest run with `-n 2` (pytest-xdist) unless you pass -n yourself.
 
@@ -78,12 +82,41 @@ def banner(text: str) -> None:
     print(f"\n{line}\n  {text}\n{line}", flush=True)
 
 
+STATIC_CHECKS = (
+    ("import contracts", ["lint-imports", "--no-cache"]),
+    ("types", ["mypy", "src"]),
+    ("lint", ["ruff", "check", "src", "tests", "scripts"]),
+)
+
+
+def run_static_checks() -> Outcome:
+    """Run the shape checks from the virtual environment this script runs in."""
+    outcome = Outcome("static", label="Shape checks (lint-imports, mypy, ruff)")
+    banner(outcome.label)
+    bin_dir = Path(sys.executable).parent
+    started = time.monotonic()
+    failed = []
+    for name, (tool, *args) in STATIC_CHECKS:
+        command = [str(bin_dir / tool), *args]
+        print("$ " + " ".join([tool, *args]), flush=True)
+        if subprocess.run(command, cwd=PROJECT_DIR, check=False).returncode != 0:
+            failed.append(name)
+    outcome.seconds = time.monotonic() - started
+    outcome.ran = True
+    outcome.exit_code = 1 if failed else 0
+    if failed:
+        outcome.problem = "failed: " + ", ".join(failed)
+    return outcome
+
+
 def split_args(argv: list[str]) -> tuple[list[str], list[str]]:
-    """Take --engine off the command line; everything else goes to pytest."""
+    """Take --engine and --no-static off the command line; everything else goes to pytest."""
     engines = list(ENGINES)
     rest: list[str] = []
     args = iter(argv)
     for arg in args:
+        if arg == "--no-static":
+            continue
         if arg in {"--engine", "--engines"}:
             value = next(args, "")
         elif arg.startswith(("--engine=", "--engines=")):
@@ -259,6 +292,8 @@ def main(argv: list[str]) -> int:
     outcomes: list[Outcome] = []
     started = time.monotonic()
     try:
+        if "--no-static" not in argv:
+            outcomes.append(run_static_checks())
         for engine in engines:
             outcomes.append(
                 run_sqlite(pytest_args) if engine == "sqlite" else run_postgresql(pytest_args)

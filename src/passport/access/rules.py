@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from passport.people.models import Role
 
@@ -141,13 +142,13 @@ def parse_rules(text: str) -> Rules:
     return Rules(sections, tuple(grants), _parse_duties(raw.get("duty", {})))
 
 
-def _parse_duties(raw: dict[str, dict[str, object]]) -> dict[Duty, DutyRule]:
+def _parse_duties(raw: dict[str, dict[str, Any]]) -> dict[Duty, DutyRule]:
     duties = {}
     for name, entry in raw.items():
         where = f"duty {name!r} in rules.toml"
         try:
             duty = Duty(name)
-            roles = frozenset(Role(role) for role in entry["roles"])  # type: ignore[attr-defined]
+            roles = frozenset(Role(role) for role in entry["roles"])
             at = HeldAt(entry["at"])
             description = str(entry["description"])
         except (KeyError, ValueError, TypeError) as exc:

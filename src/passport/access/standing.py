@@ -97,13 +97,13 @@ def scope(user: User, duty: Duty, *, on: dt.date | None = None) -> Scope:
     if rule.at is HeldAt.SERVICE:
         return Scope(duty, everywhere=True, role=role)
     ids = frozenset(i for m in held if (i := _held_at(m, rule.at)) is not None)
-    field = {
-        HeldAt.SETTING: "settings",
-        HeldAt.LOCAL_AUTHORITY: "local_authorities",
-        HeldAt.SCHOOL_GROUP: "school_groups",
-        HeldAt.PROVIDER: "providers",
-    }[rule.at]
-    return Scope(duty, role=role, **{field: ids})
+    if rule.at is HeldAt.SETTING:
+        return Scope(duty, settings=ids, role=role)
+    if rule.at is HeldAt.LOCAL_AUTHORITY:
+        return Scope(duty, local_authorities=ids, role=role)
+    if rule.at is HeldAt.SCHOOL_GROUP:
+        return Scope(duty, school_groups=ids, role=role)
+    return Scope(duty, providers=ids, role=role)
 
 
 def holds(

@@ -131,7 +131,7 @@ class GovukForm(forms.Form):
         for name, errors in self.errors.items():
             for message in errors:
                 if name == "__all__":
-                    items.append({"text": message})
+                    items.append({"text": str(message)})
                 else:
                     href = (
                         f"#{name}-day"
@@ -142,13 +142,13 @@ class GovukForm(forms.Form):
                         self.fields[name].widget, forms.RadioSelect | forms.CheckboxSelectMultiple
                     ):
                         href = f"#{name}"
-                    items.append({"text": message, "href": href})
+                    items.append({"text": str(message), "href": href})
         return items
 
     def error_for(self, name: str) -> dict[str, str] | None:
         """Return the errorMessage parameter for a field, or None."""
         errors = self.errors.get(name)
-        return {"text": errors[0]} if errors else None
+        return {"text": str(errors[0])} if errors else None
 
     def value_of(self, name: str) -> Any:
         """Return what the field shows: what the user typed, or the initial value."""

@@ -247,7 +247,7 @@ def change_layer(
 
 def _item_in(passport: Passport, section: str, item_id: int) -> Any:
     """Return an item of this passport's section, or 404 if the id is another passport's."""
-    item = services.ITEM_SECTIONS[section].objects.filter(pk=item_id, passport=passport).first()  # type: ignore[attr-defined]
+    item = services.ITEM_SECTIONS[section].objects.filter(pk=item_id, passport=passport).first()
     if item is None:
         raise Http404(
             f"This child's passport has no item with that id in {SECTION_SCHEMAS[section].label}"

@@ -44,7 +44,7 @@ class ChildForm(GovukForm):
     uln = text_field("ULN", max_length=20, required=False)
     nhs_number = text_field("NHS number", max_length=20, required=False)
     starts_on = GovukDateField(subject="Date they joined the setting")
-    setting = forms.ModelChoiceField(
+    setting: forms.ModelChoiceField = forms.ModelChoiceField(
         queryset=None,
         required=False,
         empty_label=None,
@@ -235,9 +235,9 @@ class LayerForm(GovukForm):
         pack = current_pack()
         self.fields["layer"].choices = pack.layer_choices()  # type: ignore[attr-defined]
         self.fields["layer"].error_messages.update({"required": "Select the layer of support"})
-        self.fields["layer"].choice_hints = {
+        self.fields["layer"].choice_hints = {  # type: ignore[attr-defined]
             layer.code: layer.description for layer in pack.layers.layer
-        }  # type: ignore[attr-defined]
+        }
 
 
 ITEM_FORMS: dict[str, type[GovukForm]] = {

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.apps import apps
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 
 from passport.audit.services import record
 from passport.children.models import Child
@@ -28,7 +28,7 @@ def children_past_retention(on: dt.date | None = None) -> QuerySet[Child]:
     )
 
 
-def _history_models() -> list[type]:
+def _history_models() -> list[type[Model]]:
     """Every django-simple-history table, so erasure leaves no earlier version behind."""
     return [model for model in apps.get_models() if model.__name__.startswith("Historical")]
 
@@ -43,9 +43,9 @@ def erase_child(child: Child, *, by: User | None, reason: str) -> None:
     for model in _history_models():
         field_names = {field.name for field in model._meta.fields}
         if "passport" in field_names and passport_id is not None:
-            model.objects.filter(passport_id=passport_id).delete()
+            model._default_manager.filter(passport_id=passport_id).delete()
         elif model.__name__ == "HistoricalPassport" and passport_id is not None:
-            model.objects.filter(id=passport_id).delete()
+            model._default_manager.filter(id=passport_id).delete()
     record(
         actor=by,
         role="operator",

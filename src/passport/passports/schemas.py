@@ -173,7 +173,7 @@ class LayerAssignmentOut(Schema):
 
     @staticmethod
     def resolve_school_group(obj: LayerAssignment) -> str | None:
-        return obj.school_group.name if obj.school_group_id else None
+        return obj.school_group.name if obj.school_group is not None else None
 
     @staticmethod
     def resolve_layer(obj: LayerAssignment) -> CodeName:

@@ -33,7 +33,9 @@ from passport.passports.models import (
 from passport.people.models import User
 
 # The sections kept as lists of items, by the name used in URLs and the API.
-ITEM_SECTIONS: dict[str, type[models.Model]] = {
+ItemModel = type[Strategy] | type[SupportItem] | type[Outcome] | type[Review]
+
+ITEM_SECTIONS: dict[str, ItemModel] = {
     "what-works": Strategy,
     "support": SupportItem,
     "outcomes": Outcome,
@@ -180,8 +182,10 @@ def check_needs(sen_provision: str, need_types: Sequence[str], broad_areas: Sequ
             need = pack.need_type(code)
             if need and need.only_with_provision and sen_provision not in need.only_with_provision:
                 allowed = " or ".join(
-                    pack.provision(p).name for p in need.only_with_provision if pack.provision(p)
-                )  # type: ignore[union-attr]
+                    provision.name
+                    for p in need.only_with_provision
+                    if (provision := pack.provision(p)) is not None
+                )
                 errors["need_types"] = (
                     f"'{need.name}' can only be used with {allowed}: select the assessed need type instead"
                 )
@@ -453,7 +457,10 @@ def passport_history(passport: Passport, limit: int = 200) -> list[Change]:
             before = previous.get(record.id)
             if record.history_type == "~" and before is not None:
                 delta = record.diff_against(before)
-                fields = [str(model._meta.get_field(c.field).verbose_name) for c in delta.changes]
+                fields = [
+                    str(getattr(model._meta.get_field(c.field), "verbose_name", c.field))
+                    for c in delta.changes
+                ]
             previous[record.id] = record
             who = str(record.history_user) if record.history_user else "The system"
             changes.append(

@@ -34,7 +34,7 @@ class SignInForm(GovukForm):
         super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         if self.errors:
             return data
         user = authenticate(self.request, username=data["email"].lower(), password=data["password"])

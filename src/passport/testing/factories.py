@@ -43,7 +43,7 @@ def local_authority(code: str = "801") -> LocalAuthority:
     return LocalAuthority.objects.get(code=code)
 
 
-class SettingFactory(DjangoModelFactory):
+class SettingFactory(DjangoModelFactory[Setting]):
     class Meta:
         model = Setting
 
@@ -58,7 +58,7 @@ class SettingFactory(DjangoModelFactory):
     statutory_high_age = 11
 
 
-class UserFactory(DjangoModelFactory):
+class UserFactory(DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -74,7 +74,7 @@ class UserFactory(DjangoModelFactory):
             obj.save()
 
 
-class MembershipFactory(DjangoModelFactory):
+class MembershipFactory(DjangoModelFactory[Membership]):
     class Meta:
         model = Membership
 
@@ -86,12 +86,12 @@ class MembershipFactory(DjangoModelFactory):
 
 def staff(role: Role, setting: Setting, **kwargs) -> User:
     """Return a new user who holds a live staff role at the setting."""
-    return MembershipFactory(role=role, setting=setting, **kwargs).user
+    return MembershipFactory.create(role=role, setting=setting, **kwargs).user
 
 
 def parent_of(child: Child, **kwargs) -> User:
     """Return a new parent account with live parental responsibility for the child."""
-    user = MembershipFactory(role=Role.PARENT_CARER, setting=None).user
+    user = MembershipFactory.create(role=Role.PARENT_CARER, setting=None).user
     ParentalResponsibility.objects.create(
         child=child,
         person=user,
@@ -101,7 +101,7 @@ def parent_of(child: Child, **kwargs) -> User:
     return user
 
 
-class ChildFactory(DjangoModelFactory):
+class ChildFactory(DjangoModelFactory[Child]):
     class Meta:
         model = Child
 
@@ -111,7 +111,7 @@ class ChildFactory(DjangoModelFactory):
     upn = factory.Sequence(lambda n: make_upn("801", "2000", n % 1000, year=n // 1000))
 
 
-class EnrolmentFactory(DjangoModelFactory):
+class EnrolmentFactory(DjangoModelFactory[Enrolment]):
     class Meta:
         model = Enrolment
 
@@ -122,8 +122,8 @@ class EnrolmentFactory(DjangoModelFactory):
 
 def child_on_roll(setting: Setting, **kwargs) -> Child:
     """Return a new child on roll at the setting from September 2021, with an empty passport."""
-    child = ChildFactory(**kwargs)
-    EnrolmentFactory(child=child, setting=setting)
+    child = ChildFactory.create(**kwargs)
+    EnrolmentFactory.create(child=child, setting=setting)
     Passport.objects.create(child=child)
     return child
 

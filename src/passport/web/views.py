@@ -39,6 +39,7 @@ def _problem(request: HttpRequest, status: int, detail: str) -> HttpResponse:
 
 def _page(template: str, request: HttpRequest, status: int) -> HttpResponse:
     # Rendered without trusting the request: whatever failed may be the middleware that fills it.
+    body: str
     try:
         body = render_to_string(template, {"request": request})
     except Exception:
