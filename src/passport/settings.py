@@ -269,4 +269,4 @@ LOGGING = {
     "loggers": {"axes.apps": {"level": "WARNING"}},
 }
 
-CSRF_FAILURE_VIEW = "passport.web.views.csrf_failure"
+CSRF_FAILURE_VIEW = "passport.web.error_pages.csrf_failure"

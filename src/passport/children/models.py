@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Protocol
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,8 +22,29 @@ class LiveQuerySet(models.QuerySet):
         return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day), starts_on__lte=day)
 
 
+class AccessDecision(Protocol):
+    """What an access decision tells the pages about how the person reached the child."""
+
+    @property
+    def relationship(self) -> str | None: ...
+
+    @property
+    def setting_id(self) -> int | None: ...
+
+    @property
+    def sections(self) -> frozenset[str]: ...
+
+    def shows(self, section: str) -> bool: ...
+
+
 class Child(models.Model):
     """A child or young person with additional needs."""
+
+    # Not stored: `access` sets these on the instance it hands to a page, so the page shows what
+    # the decision allows without deciding again.
+    access_decision: AccessDecision
+    permitted_actions: frozenset[str]
+    sections_shown: frozenset[str]
 
     given_name = models.CharField(max_length=100, validators=[reject_markup])
     family_name = models.CharField(max_length=100, validators=[reject_markup])

@@ -73,7 +73,7 @@ def _passport_for(
 ) -> Passport:
     """Return the child's passport if the user may take the action (on the section), else 404."""
     child = get_child_for(signed_in(request), child_id, action)
-    if section is not None and not child.access_decision.shows(section):  # type: ignore[attr-defined]
+    if section is not None and not child.access_decision.shows(section):
         raise Http404("No child with that id is visible to you")
     passport = Passport.objects.filter(child=child).select_related("updated_by").first()
     if passport is None:

@@ -292,7 +292,7 @@ def list_children(request: HttpRequest, filters: Query[ChildListQuery]) -> dict[
     page = list(children[filters.offset : filters.offset + filters.limit])
     shown = sections_for_children(user, [child.pk for child in page])
     for child in page:
-        child.sections_shown = shown.get(child.pk, frozenset())  # type: ignore[attr-defined]
+        child.sections_shown = shown.get(child.pk, frozenset())
     audit_children_listed(
         user, [child.pk for child in page], f"API children list from {filters.offset}"
     )

@@ -12,6 +12,6 @@ urlpatterns = [
     path("", include("passport.reports.urls")),
 ]
 
-handler404 = "passport.web.views.not_found"
-handler400 = "passport.web.views.bad_request"
-handler500 = "passport.web.views.server_error"
+handler404 = "passport.web.error_pages.not_found"
+handler400 = "passport.web.error_pages.bad_request"
+handler500 = "passport.web.error_pages.server_error"

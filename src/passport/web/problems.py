@@ -21,7 +21,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from passport.core.errors import StaleVersion
-from passport.web.views import (
+from passport.web.error_pages import (
     RETRY_AFTER_SECONDS,
     TOO_LARGE_DETAIL,
     UNAVAILABLE_DETAIL,
