@@ -31,7 +31,7 @@ from passport.organisations.models import LocalAuthority, Provider, SchoolGroup,
 from passport.people.memberships import live_memberships
 from passport.people.models import Membership, User
 
-__all__ = ["Duty", "NoStanding", "Scope", "holders", "holds", "require", "scope"]
+__all__ = ["Duty", "NoStanding", "Scope", "holders", "holds", "require", "role_at", "scope"]
 
 Organisation = Setting | LocalAuthority | SchoolGroup | Provider
 
@@ -50,8 +50,10 @@ class Scope:
     school_groups: frozenset[int] = frozenset()
     providers: frozenset[int] = frozenset()
     everywhere: bool = False
-    # The role the person holds the duty through, for audit rows written on their behalf.
+    # The role the person holds the duty through (the first, when several), and per organisation,
+    # for the audit rows written on their behalf.
     role: str = ""
+    roles_by_organisation: tuple[tuple[int, str], ...] = ()
 
     def __bool__(self) -> bool:
         return self.everywhere or bool(
@@ -69,6 +71,14 @@ class Scope:
         if isinstance(organisation, SchoolGroup):
             return organisation.pk in self.school_groups
         return organisation.pk in self.providers
+
+    def role_at(self, organisation: Organisation) -> str:
+        """Return the role through which the duty is held at the organisation ('' if it is not)."""
+        if not self.covers(organisation):
+            return ""
+        if self.everywhere:
+            return self.role
+        return dict(self.roles_by_organisation).get(organisation.pk, "")
 
 
 def _active(user: User) -> bool:
@@ -96,14 +106,37 @@ def scope(user: User, duty: Duty, *, on: dt.date | None = None) -> Scope:
     role = held[0].role
     if rule.at is HeldAt.SERVICE:
         return Scope(duty, everywhere=True, role=role)
-    ids = frozenset(i for m in held if (i := _held_at(m, rule.at)) is not None)
+    roles = {}
+    for membership in reversed(held):  # the first membership at an organisation names the role
+        if (organisation_id := _held_at(membership, rule.at)) is not None:
+            roles[organisation_id] = membership.role
+    ids = frozenset(roles)
+    by_organisation = tuple(sorted(roles.items()))
     if rule.at is HeldAt.SETTING:
-        return Scope(duty, settings=ids, role=role)
+        return Scope(duty, settings=ids, role=role, roles_by_organisation=by_organisation)
     if rule.at is HeldAt.LOCAL_AUTHORITY:
-        return Scope(duty, local_authorities=ids, role=role)
+        return Scope(duty, local_authorities=ids, role=role, roles_by_organisation=by_organisation)
     if rule.at is HeldAt.SCHOOL_GROUP:
-        return Scope(duty, school_groups=ids, role=role)
-    return Scope(duty, providers=ids, role=role)
+        return Scope(duty, school_groups=ids, role=role, roles_by_organisation=by_organisation)
+    return Scope(duty, providers=ids, role=role, roles_by_organisation=by_organisation)
+
+
+def role_at(
+    user: User, organisation: Setting | LocalAuthority, *, on: dt.date | None = None
+) -> str:
+    """Return the role the person holds at the setting or local authority on the day, whatever
+    duty it carries ('' if none): how an audit row names someone acting there, refused or not."""
+    if not _active(user):
+        return ""
+    field = "setting_id" if isinstance(organisation, Setting) else "local_authority_id"
+    return next(
+        (
+            m.role
+            for m in live_memberships(user, on or today())
+            if getattr(m, field) == organisation.pk
+        ),
+        "",
+    )
 
 
 def holds(

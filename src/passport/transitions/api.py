@@ -17,11 +17,12 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from passport.access.policies import Action, ChildNotFound, audit_children_listed, get_child_for
+from passport.access.standing import Duty, scope
 from passport.children.models import Child
 from passport.core.dates import today
 from passport.core.text import LONG_TEXT
 from passport.organisations.models import Setting
-from passport.people.models import Role, User
+from passport.people.models import User
 from passport.transitions import services
 from passport.transitions.models import Admission, PendingTransfer
 from passport.web.auth import signed_in
@@ -154,9 +155,9 @@ def confirm_support_in_place(
 ) -> Status[ConfirmationOut]:
     """Confirm you read the passport and say which support continues, changes or stops."""
     user = signed_in(request)
-    led = user.live_memberships(today()).filter(role__in=[Role.SENCO, Role.SETTING_HEAD])
+    led = sorted(scope(user, Duty.LEAD_SETTING).settings)
     admission = (
-        Admission.objects.filter(pk=payload.admission_id, setting_id__in=led.values("setting_id"))
+        Admission.objects.filter(pk=payload.admission_id, setting_id__in=led)
         .select_related("setting__local_authority", "child")
         .first()
     )

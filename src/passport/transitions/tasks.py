@@ -10,8 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from passport.core.dates import today
-from passport.people.models import Membership, Role
+from passport.access.standing import Duty, holders
 
 if TYPE_CHECKING:
     from passport.organisations.models import Setting
@@ -30,15 +29,18 @@ This email has no details of the child on purpose. Do not reply to it.
 
 def _senco_emails(setting: Setting) -> list[str]:
     """Return the addresses of the setting's SENCOs today, each once."""
-    return sorted(
-        set(
-            Membership.objects.filter(setting=setting, role=Role.SENCO)
-            .exclude(starts_on__gt=today())
-            .exclude(ends_on__lt=today())
-            .filter(user__is_active=True)
-            .values_list("user__email", flat=True)
-        )
-    )
+    return sorted(set(holders(Duty.COORDINATE_SEN, at=setting).values_list("email", flat=True)))
+
+
+def _link(page: str) -> str:
+    return settings.PASSPORT_BASE_URL.rstrip("/") + reverse(page)
+
+
+def _tell_each(recipients: list[str], subject: str, body: str) -> int:
+    """Send the message to each recipient alone, so nobody learns who else was told."""
+    for recipient in recipients:
+        send_mail(subject, body, None, [recipient])
+    return len(recipients)
 
 
 @task()
@@ -49,18 +51,13 @@ def notify_receiving_setting(admission_id: int) -> int:
     admission = Admission.objects.select_related("setting").filter(pk=admission_id).first()
     if admission is None or admission.notified_at is not None:
         return 0
-    recipients = _senco_emails(admission.setting)
-    link = settings.PASSPORT_BASE_URL.rstrip("/") + reverse("new-arrivals")
-    for recipient in recipients:
-        # One message each, so no SENCO learns who else was told.
-        send_mail(
-            SUBJECT.format(setting=admission.setting.name),
-            BODY.format(setting=admission.setting.name, link=link),
-            None,
-            [recipient],
-        )
+    told = _tell_each(
+        _senco_emails(admission.setting),
+        SUBJECT.format(setting=admission.setting.name),
+        BODY.format(setting=admission.setting.name, link=_link("new-arrivals")),
+    )
     Admission.objects.filter(pk=admission.pk).update(notified_at=timezone.now())
-    return len(recipients)
+    return told
 
 
 MANY_SUBJECT = "Children have been admitted to {setting}"
@@ -96,20 +93,17 @@ def notify_setting_of_admissions(setting_id: int) -> int:
         )
         if not waiting:
             return 0
-        recipients = _senco_emails(setting)
-        link = settings.PASSPORT_BASE_URL.rstrip("/") + reverse("new-arrivals")
+        link = _link("new-arrivals")
         count = len(waiting)
-        for recipient in recipients:
-            send_mail(
-                (SUBJECT if count == 1 else MANY_SUBJECT).format(setting=setting.name),
-                BODY.format(setting=setting.name, link=link)
-                if count == 1
-                else MANY_BODY.format(count=count, setting=setting.name, link=link),
-                None,
-                [recipient],
-            )
+        told = _tell_each(
+            _senco_emails(setting),
+            (SUBJECT if count == 1 else MANY_SUBJECT).format(setting=setting.name),
+            BODY.format(setting=setting.name, link=link)
+            if count == 1
+            else MANY_BODY.format(count=count, setting=setting.name, link=link),
+        )
         Admission.objects.filter(pk__in=waiting).update(notified_at=timezone.now())
-    return len(recipients)
+    return told
 
 
 TRANSFER_SUBJECT = "Another setting has asked to admit a child on roll at {setting}"
@@ -149,15 +143,13 @@ def notify_setting_of_pending_transfers(setting_id: int) -> int:
         )
         if not waiting:
             return 0
-        recipients = _senco_emails(setting)
-        link = settings.PASSPORT_BASE_URL.rstrip("/") + reverse("pending-transfers")
         children = "a child" if len(waiting) == 1 else f"{len(waiting)} children"
-        for recipient in recipients:
-            send_mail(
-                TRANSFER_SUBJECT.format(setting=setting.name),
-                TRANSFER_BODY.format(count=children, setting=setting.name, link=link),
-                None,
-                [recipient],
-            )
+        told = _tell_each(
+            _senco_emails(setting),
+            TRANSFER_SUBJECT.format(setting=setting.name),
+            TRANSFER_BODY.format(
+                count=children, setting=setting.name, link=_link("pending-transfers")
+            ),
+        )
         PendingTransfer.objects.filter(pk__in=waiting).update(notified_at=timezone.now())
-    return len(recipients)
+    return told

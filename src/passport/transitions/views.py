@@ -5,18 +5,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from passport.access.policies import Action, audit_children_listed, get_child_for, visible_children
+from passport.access.standing import Duty, holds, require, scope
 from passport.audit.models import AuditAction
 from passport.children.models import Child, Enrolment
 from passport.core.dates import today
 from passport.organisations.models import Setting
 from passport.passports.models import Passport
-from passport.people.models import Role, User
+from passport.people.models import User
 from passport.transitions import services
 from passport.transitions.forms import (
     TO_SETTING,
@@ -29,20 +29,16 @@ from passport.transitions.forms import (
 from passport.transitions.models import Admission, PendingTransfer, TransferPlan
 from passport.web.http import AuthenticatedRequest
 
-LEADERS = [Role.SENCO, Role.SETTING_HEAD]
 
-
-def _led_settings(user: User) -> QuerySet[Setting]:
+def _led_setting_ids(user: User) -> list[int]:
     """Return the settings where the person is SENCO or head today."""
-    ids = user.live_memberships(today()).filter(role__in=LEADERS).values("setting_id")
-    return Setting.objects.filter(pk__in=ids).select_related("local_authority")
+    return sorted(scope(user, Duty.LEAD_SETTING).settings)
 
 
 @login_required
 def new_arrivals(request: AuthenticatedRequest) -> HttpResponse:
     """Children admitted to my setting recently or starting soon, with support to confirm."""
-    if not _led_settings(request.user).exists():
-        raise Http404("New arrivals are for SENCOs and heads of setting")
+    require(request.user, Duty.LEAD_SETTING)
     on = today()
     admissions = services.new_arrivals(request.user, on=on)
     rows = [
@@ -60,7 +56,7 @@ def new_arrivals(request: AuthenticatedRequest) -> HttpResponse:
 
 def _admission_to_confirm(user: User, child: Child) -> Admission | None:
     return (
-        Admission.objects.filter(child=child, setting__in=_led_settings(user))
+        Admission.objects.filter(child=child, setting_id__in=_led_setting_ids(user))
         .select_related("setting__local_authority", "confirmation")
         .order_by("-starts_on")
         .first()
@@ -118,7 +114,7 @@ def _enrolment_here(user: User, child: Child) -> Enrolment | None:
     """Return the child's live enrolment at a setting the person leads."""
     return (
         Enrolment.objects.live_on(today())
-        .filter(child=child, setting__in=_led_settings(user))
+        .filter(child=child, setting_id__in=_led_setting_ids(user))
         .select_related("setting")
         .first()
     )
@@ -171,13 +167,7 @@ def record_move(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
 def overdue_confirmations(request: AuthenticatedRequest) -> HttpResponse:
     """For LA caseworkers: new arrivals whose support is unconfirmed past the deadline."""
     on = today()
-    la_ids = list(
-        request.user.live_memberships(on)
-        .filter(role=Role.LA_CASEWORKER)
-        .values_list("local_authority_id", flat=True)
-    )
-    if not la_ids:
-        raise Http404("Overdue confirmations are for local authority caseworkers")
+    la_ids = sorted(require(request.user, Duty.LA_CASEWORK, on=on).local_authorities)
     counts = services.overdue_counts(on, la_ids)
     settings_by_id = Setting.objects.in_bulk(list(counts))
     by_setting = sorted(
@@ -198,9 +188,11 @@ def overdue_confirmations(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def phase_transfers(request: AuthenticatedRequest) -> HttpResponse:
     """Children at my settings who change phase next September, with their readiness."""
-    led = list(_led_settings(request.user))
-    if not led:
-        raise Http404("The phase transfer planner is for SENCOs and heads of setting")
+    led = list(
+        Setting.objects.filter(
+            pk__in=require(request.user, Duty.LEAD_SETTING).settings
+        ).select_related("local_authority")
+    )
     on = today()
     year = services.transfer_year(on)
     children = (
@@ -304,8 +296,10 @@ def transfer_plan(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
     )
 
 
-def _decides_transfers(user: User) -> bool:
-    return user.live_memberships(today()).filter(role__in=[*LEADERS, Role.LA_CASEWORKER]).exists()
+def _require_deciding_transfers(user: User) -> None:
+    """Refuse (404, audited) anyone who is neither a setting's SENCO or head nor a caseworker."""
+    if not holds(user, Duty.LEAD_SETTING):
+        require(user, Duty.LA_CASEWORK)
 
 
 def _waiting_transfer(transfer_id: int) -> PendingTransfer:
@@ -325,8 +319,7 @@ def _waiting_transfer(transfer_id: int) -> PendingTransfer:
 def pending_transfers(request: AuthenticatedRequest) -> HttpResponse:
     """Transfers a CTF asked for, of children on roll at my setting or in my LA: confirm them
     here, or go on to decline them with a reason."""
-    if not _decides_transfers(request.user):
-        raise Http404("Pending transfers are for SENCOs, heads of setting and LA caseworkers")
+    _require_deciding_transfers(request.user)
     form = ConfirmTransferForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not form.is_valid():

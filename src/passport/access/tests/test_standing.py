@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from passport.access.rules import Duty, HeldAt, RulesError, current_rules, parse_rules
-from passport.access.standing import NoStanding, holders, holds, require, scope
+from passport.access.standing import NoStanding, holders, holds, require, role_at, scope
 from passport.audit.models import AuditAction, AuditEvent
 from passport.core.dates import today
 from passport.organisations.models import Provider, SchoolGroup
@@ -128,3 +128,16 @@ def test_holders_are_the_live_people_with_the_duty_at_the_organisation() -> None
     Membership.objects.filter(user=former).update(ends_on=today() - dt.timedelta(days=1))
     assert set(holders(Duty.COORDINATE_SEN, at=setting)) == {senco}
     assert set(holders(Duty.LEAD_SETTING, at=setting)) == {senco, head}
+
+
+def test_roles_are_named_per_organisation_for_audit_rows() -> None:
+    primary, nursery = SettingFactory(), SettingFactory()
+    person = staff(Role.SENCO, primary)
+    MembershipFactory(user=person, role=Role.SETTING_HEAD, setting=nursery)
+    leads = scope(person, Duty.LEAD_SETTING)
+    assert leads.role_at(primary) == Role.SENCO
+    assert leads.role_at(nursery) == Role.SETTING_HEAD
+    assert leads.role_at(SettingFactory()) == ""
+    teacher = staff(Role.TEACHER, nursery)
+    assert role_at(teacher, nursery) == Role.TEACHER
+    assert role_at(teacher, primary) == ""

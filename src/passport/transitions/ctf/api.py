@@ -12,10 +12,11 @@ from passport.access.policies import (
     ChildNotFound,
     audit_children_listed,
     get_child_for,
-    settings_where_user_adds_children,
     visible_children,
 )
 from passport.access.rules import Action
+from passport.access.standing import Duty, scope
+from passport.organisations.models import Setting
 from passport.transitions.ctf.exporter import export_ctf, leavers
 from passport.transitions.ctf.importer import ImportReport, import_ctf
 from passport.transitions.ctf.parser import CtfError, max_bytes
@@ -95,10 +96,11 @@ def import_common_transfer_file(request: HttpRequest, file: File[UploadedFile]) 
                 f"is {max_bytes() / 1_048_576:.0f} MB. Split it into smaller files"
             }
         )
+    if file.file is None:
+        raise ValidationError({"file": "Choose a Common Transfer File to upload"})
+    adds_children = Setting.objects.filter(pk__in=scope(user, Duty.ADD_CHILDREN).settings)
     try:
-        report = import_ctf(
-            file.file, by=user, allowed_settings=settings_where_user_adds_children(user)
-        )
+        report = import_ctf(file.file, by=user, allowed_settings=adds_children)
     except CtfError as exc:
         raise ValidationError({"file": str(exc)}) from exc
     return _report_out(report)
@@ -131,7 +133,11 @@ def export_common_transfer_file(request: HttpRequest, query: Query[ExportQuery])
     """Return a CTF 25 for one child, or every recent leaver, of a setting where you are SENCO
     or head, with their SEN history and needs. Every pupil exported is audited."""
     user = signed_in(request)
-    setting = settings_where_user_adds_children(user).filter(pk=query.setting_id).first()
+    setting = (
+        Setting.objects.filter(pk=query.setting_id).first()
+        if query.setting_id in scope(user, Duty.ADD_CHILDREN).settings
+        else None
+    )
     if setting is None:
         raise ValidationError(
             {"setting_id": "You can export CTFs only from a setting where you are SENCO or head"}

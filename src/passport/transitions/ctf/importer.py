@@ -25,7 +25,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, QuerySet
 
-from passport.access.policies import settings_where_user_adds_children
+from passport.access.standing import Duty, Scope, role_at, scope
 from passport.audit import services as audit
 from passport.audit.models import AuditAction
 from passport.children.models import Child, Enrolment
@@ -746,13 +746,6 @@ def _messages(exc: ValidationError) -> list[str]:
     return list(exc.messages)
 
 
-def _role_at(by: User | None, destination: Setting) -> str:
-    if by is None:
-        return ""
-    role = by.live_memberships(today()).filter(setting=destination).values_list("role", flat=True)
-    return str(role.first() or "")
-
-
 def open_ctf(source: Source) -> tuple[CtfReader, Survey]:
     """Open a CTF and read it once through: raise CtfError if it is not a sound CTF."""
     reader = CtfReader(source)
@@ -798,18 +791,15 @@ def import_ctf(
                 f"The file is for {destination.name}: only its SENCO or head can import it"
             )
         report = ImportReport(header, destination, starts_on or header.generated_at.date())
+        adds_children = scope(by, Duty.ADD_CHILDREN) if by is not None else Scope(Duty.ADD_CHILDREN)
         context = _Context(
             header,
             destination,
             report.starts_on,
             found.repeated_upns,
             by,
-            acting_for=frozenset(
-                settings_where_user_adds_children(by).values_list("pk", flat=True)
-                if by is not None
-                else ()
-            ),
-            role=_role_at(by, destination),
+            acting_for=adds_children.settings,
+            role=role_at(by, destination) if by is not None else "",
         )
         pupils = (item for item in reader.read() if isinstance(item, CtfPupil))
         while chunk := list(islice(pupils, chunk_size)):

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from defusedxml import DTDForbidden
 from django.conf import settings
@@ -37,7 +37,7 @@ _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")
 _LEA = re.compile(r"^\d{3}$")
 _ESTAB = re.compile(r"^\d{4}$")
 
-Source = bytes | str | Path | BinaryIO
+Source = bytes | str | Path | IO[bytes]
 
 
 class CtfError(Exception):
@@ -104,7 +104,7 @@ def max_bytes() -> int:
     return int(getattr(settings, "PASSPORT_CTF_MAX_BYTES", DEFAULT_MAX_BYTES))
 
 
-def _open(source: Source) -> BinaryIO:
+def _open(source: Source) -> IO[bytes]:
     if isinstance(source, bytes):
         return io.BytesIO(source)
     if isinstance(source, str | Path):
@@ -112,14 +112,14 @@ def _open(source: Source) -> BinaryIO:
     return source
 
 
-def _size(stream: BinaryIO) -> int:
+def _size(stream: IO[bytes]) -> int:
     stream.seek(0, io.SEEK_END)
     size = stream.tell()
     stream.seek(0)
     return size
 
 
-def _check_prolog(stream: BinaryIO) -> None:
+def _check_prolog(stream: IO[bytes]) -> None:
     """Refuse a file that is empty, not UTF-8, or has a DOCTYPE, before any XML parsing."""
     head = stream.read(_PROLOG_BYTES)
     stream.seek(0)
@@ -143,7 +143,7 @@ def _check_prolog(stream: BinaryIO) -> None:
         raise DTDForbidden(None, None, None)
 
 
-def _parser_events(stream: BinaryIO) -> etree.iterparse:
+def _parser_events(stream: IO[bytes]) -> etree.iterparse:
     # Only the elements read are reported: lxml builds the rest of the tree in C, without a
     # Python call per element.
     return etree.iterparse(
@@ -276,7 +276,7 @@ def _pupil(element: etree._Element, position: int) -> CtfPupil:
     )
 
 
-def _syntax_message(exc: etree.XMLSyntaxError, stream: BinaryIO) -> str:
+def _syntax_message(exc: etree.XMLSyntaxError, stream: IO[bytes]) -> str:
     text = str(exc)
     if "not proper UTF-8" in text or "encoding" in text.lower():
         return "The file is not valid UTF-8 text: export it again from the MIS as UTF-8"

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from passport.access.policies import settings_where_user_adds_children
+from passport.access.standing import Duty, scope
 from passport.organisations.models import Setting
 from passport.people.models import User
 from passport.transitions.ctf.exporter import export_ctf, leavers
@@ -70,7 +70,11 @@ class Command(BaseCommand):
                     path,
                     by=user,
                     opened=opened,
-                    allowed_settings=settings_where_user_adds_children(user) if user else None,
+                    allowed_settings=Setting.objects.filter(
+                        pk__in=scope(user, Duty.ADD_CHILDREN).settings
+                    )
+                    if user
+                    else None,
                     progress=lambda _: bar.update(),
                 )
             except CtfError as exc:
