@@ -9,27 +9,29 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
-from passport.access.policies import (
-    audit_children_listed,
-    group_settings_led_by,
-    may_manage_school_group,
-    may_record_delivery,
-    school_group_share_visible,
-    works_for_provider,
-)
+from passport.access.policies import audit_children_listed, school_group_share_visible
+from passport.access.standing import Duty, holds
 from passport.core.text import SHORT_TEXT
 from passport.directory.models import Service
 from passport.directory.oruk.export import published_services, services_feed
 from passport.directory.schemas import ORUK_PAGE_SCHEMA, FeedQuery, oruk_json, oruk_json_200
 from passport.funding import services
-from passport.funding.models import Commission, Delivery, Pot
+from passport.funding.models import Commission, CommissionPlace, Delivery, Pot
 from passport.funding.services import CommissionRequest, DeliveryLine
+from passport.funding.standing import (
+    CommissionStanding,
+    Standing,
+    commission_standing,
+    group_share,
+    places_seen,
+)
 from passport.organisations.models import SchoolGroup
 from passport.people.models import User
 from passport.web.auth import signed_in
@@ -133,7 +135,9 @@ def _pot_out(pot: Pot) -> PotOut:
     )
 
 
-def _commission_out(commission: Commission, places=None) -> CommissionOut:  # type: ignore[no-untyped-def]
+def _commission_out(
+    commission: Commission, places: Iterable[CommissionPlace] | None = None
+) -> CommissionOut:
     places = list(places if places is not None else commission.places.all())
     return CommissionOut(
         id=commission.pk,
@@ -172,7 +176,9 @@ def _group(user: User, group_id: int, *, manage: bool = False) -> SchoolGroup:
     422 naming the id (writes declare no 404), the same for a missing group."""
     group = SchoolGroup.objects.filter(pk=group_id).first()
     if group is None or not (
-        may_manage_school_group(user, group) if manage else school_group_share_visible(user, group)
+        holds(user, Duty.MANAGE_SCHOOL_GROUP, at=group)
+        if manage
+        else school_group_share_visible(user, group)
     ):
         if manage:
             raise ValidationError({"group_id": "No school group you lead has that id"})
@@ -180,27 +186,24 @@ def _group(user: User, group_id: int, *, manage: bool = False) -> SchoolGroup:
     return group
 
 
-def _commission(user: User, commission_id: uuid.UUID) -> tuple[Commission, list[int] | None]:
-    """Return the commission and the settings whose places the person sees (None: all)."""
+def _commission(user: User, commission_id: uuid.UUID) -> tuple[Commission, CommissionStanding]:
+    """Return the commission and how the person stands to it."""
     commission = (
         Commission.objects.select_related("provider", "school_group")
         .filter(pk=commission_id)
         .first()
     )
-    if commission is not None:
-        if may_manage_school_group(user, commission.school_group):
-            return commission, None
-        led = group_settings_led_by(user, commission.school_group)
-        if led and commission.places.filter(setting_id__in=led).exists():
-            return commission, led
-        if works_for_provider(user, commission.provider_id):
-            return commission, []
-    raise Http404("No commission with that id is visible to you")
+    standing = commission_standing(user, commission) if commission is not None else None
+    if commission is None or standing is None:
+        raise Http404("No commission with that id is visible to you")
+    return commission, standing
 
 
-def _commission_to_change(user: User, commission_id: uuid.UUID) -> Commission:
+def _commission_to_change(
+    user: User, commission_id: uuid.UUID
+) -> tuple[Commission, CommissionStanding]:
     try:
-        return _commission(user, commission_id)[0]
+        return _commission(user, commission_id)
     except Http404 as exc:
         raise ValidationError(
             {"commission_id": "No commission with that id is visible to you"}
@@ -251,7 +254,7 @@ def post_to_pot(request: HttpRequest, pot_id: RowId, payload: PostingIn) -> Stat
     can take the pot below zero without a recorded overspend approval."""
     user = signed_in(request)
     pot = Pot.objects.select_related("school_group").filter(pk=pot_id).first()
-    if pot is None or not may_manage_school_group(user, pot.school_group):
+    if pot is None or not holds(user, Duty.MANAGE_SCHOOL_GROUP, at=pot.school_group):
         raise ValidationError({"pot_id": "No pot of a group you lead has that id"})
     if payload.kind == "allocation":
         services.allocate(pot, payload.amount_pence, user, payload.memo)
@@ -270,7 +273,7 @@ def list_commissions(request: HttpRequest, group_id: RowId) -> list[CommissionOu
     only the places at their setting."""
     user = signed_in(request)
     group = _group(user, group_id)
-    led = None if may_manage_school_group(user, group) else group_settings_led_by(user, group)
+    led = group_share(user, group)
     commissions = group.commissions.select_related("provider").prefetch_related("places")
     out = []
     listed: list[int] = []
@@ -327,16 +330,8 @@ def create_commission(
 )
 def get_commission(request: HttpRequest, commission_id: uuid.UUID) -> CommissionOut:
     user = signed_in(request)
-    commission, led = _commission(user, commission_id)
-    places = [p for p in commission.places.all() if led is None or p.setting_id in led]
-    if led == []:  # the provider's professional: the children they may record sessions for
-        places = [
-            p
-            for p in commission.places.select_related("child")
-            if may_record_delivery(
-                user, p.child, provider_id=commission.provider_id, setting_id=p.setting_id
-            )
-        ]
+    commission, standing = _commission(user, commission_id)
+    places = list(places_seen(user, commission, standing))
     audit_children_listed(user, [p.child_id for p in places], f"commission {commission.pk} (API)")
     return _commission_out(commission, places)
 
@@ -349,8 +344,8 @@ def get_commission(request: HttpRequest, commission_id: uuid.UUID) -> Commission
 def approve_commission(request: HttpRequest, commission_id: uuid.UUID) -> Status[CommissionOut]:
     """A cluster lead other than the one who asked commits the money and refers the children."""
     user = signed_in(request)
-    commission = _commission_to_change(user, commission_id)
-    if not may_manage_school_group(user, commission.school_group):
+    commission, standing = _commission_to_change(user, commission_id)
+    if standing.kind is not Standing.MANAGER:
         raise ValidationError({"commission_id": "No commission of a group you lead has that id"})
     commission = services.approve_commission(commission, user)
     commission.refresh_from_db()
@@ -369,7 +364,7 @@ def record_deliveries(
     family's consent) or the SENCO of the child's setting. A session for a child not in the
     commission, after it ended, or already recorded refuses the whole batch, naming the line."""
     user = signed_in(request)
-    commission = _commission_to_change(user, commission_id)
+    commission, _ = _commission_to_change(user, commission_id)
     try:
         recorded = services.record_deliveries(
             user,
@@ -393,21 +388,10 @@ def record_deliveries(
 )
 def list_deliveries(request: HttpRequest, commission_id: uuid.UUID) -> list[DeliveryOut]:
     user = signed_in(request)
-    commission, led = _commission(user, commission_id)
-    deliveries = Delivery.objects.filter(place__commission=commission).select_related(
-        "place__commission"
-    )
-    if led == []:
-        recordable = [
-            p.pk
-            for p in commission.places.select_related("child")
-            if may_record_delivery(
-                user, p.child, provider_id=commission.provider_id, setting_id=p.setting_id
-            )
-        ]
-        deliveries = deliveries.filter(place_id__in=recordable)
-    elif led is not None:
-        deliveries = deliveries.filter(place__setting_id__in=led)
+    commission, standing = _commission(user, commission_id)
+    deliveries = Delivery.objects.filter(
+        place__in=places_seen(user, commission, standing)
+    ).select_related("place__commission")
     out = [_delivery_out(d) for d in deliveries]
     audit_children_listed(
         user, [d.child_id for d in out], f"sessions of commission {commission.pk} (API)"

@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 
 from passport.core.policy import current_pack
 from passport.funding.models import Commission, Delivery, LedgerEntry, Posting, Pot
@@ -75,7 +75,7 @@ def check_entries() -> Iterator[str]:
             yield f"Entry {entry.pk} ({entry.kind}) names no commission"
 
 
-def _by_account(postings) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def _by_account(postings: QuerySet[Posting]) -> dict[str, int]:
     return {
         row["account"]: int(row["total"])
         for row in postings.values("account").annotate(total=Sum("amount_pence"))

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
 from passport.children.models import Child, Enrolment
@@ -137,7 +138,9 @@ class DeliveryRow:
     cancelled: int
 
 
-def _delivery_rows(places, key) -> list[DeliveryRow]:  # type: ignore[no-untyped-def]
+def _delivery_rows(
+    places: Iterable[CommissionPlace], key: Callable[[CommissionPlace], str]
+) -> list[DeliveryRow]:
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for place in places:
         row = totals[key(place)]
@@ -152,7 +155,9 @@ def _delivery_rows(places, key) -> list[DeliveryRow]:  # type: ignore[no-untyped
     return [DeliveryRow(label, *numbers) for label, numbers in sorted(totals.items())]
 
 
-def _places(group: SchoolGroup, year: int, setting_ids: list[int] | None):  # type: ignore[no-untyped-def]
+def _places(
+    group: SchoolGroup, year: int, setting_ids: list[int] | None
+) -> QuerySet[CommissionPlace]:
     places = CommissionPlace.objects.filter(
         commission__school_group=group,
         commission__pot__financial_year=year,
@@ -204,6 +209,15 @@ def _hourly_price(support_kind: str) -> int | None:
     return min(prices) if prices else None
 
 
+@dataclass
+class _Need:
+    """Need for one kind of support at a setting for one primary need, and what meets it."""
+
+    hours: float = 0.0
+    children: set[int] = field(default_factory=set)
+    commissioned: float = 0.0
+
+
 def commissioning_plan(group: SchoolGroup, year: int, on: dt.date | None = None) -> list[PlanRow]:
     """What the passports of children in the group's settings say is needed, by setting, kind of
     support and primary need, against what is commissioned: the unmet need, costed at the
@@ -221,9 +235,7 @@ def commissioning_plan(group: SchoolGroup, year: int, on: dt.date | None = None)
         .annotate(need_code=primary_need_code())
         .values_list("pk", "need_code")
     )
-    needed: dict[tuple[str, str, str], dict[str, float | set[int]]] = defaultdict(
-        lambda: {"hours": 0.0, "children": set(), "commissioned": 0.0}
-    )
+    needed: dict[tuple[str, str, str], _Need] = defaultdict(_Need)
     items = SupportItem.objects.live_on(on).filter(
         passport__child_id__in=enrolments, support_kind__gt=""
     )
@@ -238,8 +250,8 @@ def commissioning_plan(group: SchoolGroup, year: int, on: dt.date | None = None)
             / WEEKS_PER_PERIOD[item["period"]]
             / 60
         )
-        needed[key]["hours"] += weekly  # type: ignore[operator]
-        needed[key]["children"].add(child_id)  # type: ignore[union-attr]
+        needed[key].hours += weekly
+        needed[key].children.add(child_id)
     weeks = max(((last - first).days + 1) / 7 * SCHOOL_WEEKS / 52, 1)
     for place in CommissionPlace.objects.filter(
         commission__school_group=group,
@@ -254,11 +266,11 @@ def commissioning_plan(group: SchoolGroup, year: int, on: dt.date | None = None)
             needs.get(place.child_id) or "None recorded",
         )
         if key in needed:
-            needed[key]["commissioned"] += commission.units_per_child / weeks  # type: ignore[operator]
+            needed[key].commissioned += commission.units_per_child / weeks
     rows = []
     for (setting, kind, need), figures in sorted(needed.items()):
-        hours = round(float(figures["hours"]), 1)  # type: ignore[arg-type]
-        commissioned = round(float(figures["commissioned"]), 1)  # type: ignore[arg-type]
+        hours = round(float(figures.hours), 1)
+        commissioned = round(float(figures.commissioned), 1)
         unmet = round(max(hours - commissioned, 0.0), 1)
         price = _hourly_price(kind)
         rows.append(
@@ -266,7 +278,7 @@ def commissioning_plan(group: SchoolGroup, year: int, on: dt.date | None = None)
                 setting=setting,
                 support_kind=pack.support_kind_name(kind),
                 need_type=need,
-                children=len(figures["children"]),  # type: ignore[arg-type]
+                children=len(figures.children),
                 hours_needed_per_week=hours,
                 hours_commissioned_per_week=commissioned,
                 unmet_hours_per_week=unmet,

@@ -12,6 +12,7 @@ import datetime as dt
 from django.db import connection, transaction
 
 from passport.access.policies import may_record_delivery
+from passport.access.standing import Duty, holders
 from passport.children.models import Enrolment
 from passport.core.dates import today
 from passport.core.policy import current_pack
@@ -30,7 +31,7 @@ from passport.funding.models import (
 )
 from passport.organisations.models import Provider, SchoolGroup
 from passport.passports.models import SupportItem
-from passport.people.models import Membership, Role, User
+from passport.people.models import User
 
 SLT = "speech_and_language_therapy"
 SESSIONS_PER_CHILD = 12
@@ -40,21 +41,14 @@ PATTERN = ["attended", "attended", "missed", "attended", "cancelled_by_provider"
 
 
 def _lead(group: SchoolGroup) -> User:
-    return (
-        Membership.objects.filter(role=Role.CLUSTER_LEAD, school_group=group)
-        .select_related("user")
-        .first()
-        .user  # type: ignore[union-attr]
-    )
+    lead = holders(Duty.MANAGE_SCHOOL_GROUP, at=group).first()
+    if lead is None:
+        raise LookupError(f"{group} has no cluster lead to open its pots")
+    return lead
 
 
 def _therapist(provider: Provider) -> User | None:
-    membership = (
-        Membership.objects.filter(role=Role.HEALTH_PROFESSIONAL, provider=provider)
-        .select_related("user")
-        .first()
-    )
-    return membership.user if membership else None
+    return holders(Duty.DELIVER_FOR_PROVIDER, at=provider).first()
 
 
 def _weekday(day: dt.date) -> dt.date:
@@ -128,17 +122,14 @@ def build_funding_demo(group_name: str, provider_name: str) -> Commission | None
             child_ids=chosen,
         ),
     )
-    for place in commission.places.select_related("child"):
+    for place in commission.places.select_related("child", "setting"):
         recorder = therapist
         if recorder is None or not may_record_delivery(
             recorder, place.child, provider_id=provider.pk, setting_id=place.setting_id
         ):
-            recorder = (
-                Membership.objects.filter(role=Role.SENCO, setting_id=place.setting_id)
-                .select_related("user")
-                .first()
-                .user  # type: ignore[union-attr]
-            )
+            recorder = holders(Duty.COORDINATE_SEN, at=place.setting).first()
+        if recorder is None:
+            raise LookupError(f"{place.setting} has no SENCO to record its sessions")
         lines = []
         day = starts_on
         week = 0

@@ -57,7 +57,14 @@ class PotForm(GovukForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["stream"].choices = current_pack().funding.stream_choices()  # type: ignore[attr-defined]
+        _choices(self, "stream").choices = current_pack().funding.stream_choices()
+
+
+def _choices(form: forms.Form, name: str) -> forms.ChoiceField:
+    """Return the form's choice field, whose choices are known only when the form is made."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    return field
 
 
 class AllocationForm(GovukForm):
@@ -116,11 +123,11 @@ class CommissionForm(GovukForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pot"].choices = pots  # type: ignore[attr-defined]
+        _choices(self, "pot").choices = pots
         self.fields["pot"].error_messages.update(
             {"required": "Select the pot that pays", "invalid_choice": "Select the pot that pays"}
         )
-        self.fields["children"].choices = [(value, text) for value, text, _ in children]  # type: ignore[attr-defined]
+        _choices(self, "children").choices = [(value, text) for value, text, _ in children]
         self.fields["children"].choice_hints = {value: hint for value, _, hint in children}  # type: ignore[attr-defined]
 
 
@@ -132,7 +139,7 @@ class DeliveryForm(GovukForm):
 
     def __init__(self, *args: Any, children: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["child"].choices = children  # type: ignore[attr-defined]
+        _choices(self, "child").choices = children
         self.fields["child"].error_messages.update(
             {"required": "Select the child", "invalid_choice": "Select a child from the list"}
         )

@@ -9,43 +9,18 @@ DELETE, which they would refuse.
 
 from __future__ import annotations
 
-from django.db.backends.base.base import BaseDatabaseWrapper
+from passport.core.append_only import AppendOnlyGuard, Trigger
 
 TABLES = ("funding_ledgerentry", "funding_posting")
 MESSAGE = "the funding ledger is append-only"
-FUNCTION = "funding_ledger_refuse_change"
 
+GUARD = AppendOnlyGuard(
+    message=MESSAGE,
+    postgresql_function="funding_ledger_refuse_change",
+    postgresql_triggers=tuple(
+        Trigger(f"{table}_refuse_change", table, "UPDATE OR DELETE") for table in TABLES
+    ),
+)
 
-def _statements_to_install(vendor: str) -> list[str]:
-    if vendor == "postgresql":
-        function = (
-            f"CREATE OR REPLACE FUNCTION {FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$ "
-            f"BEGIN RAISE EXCEPTION '{MESSAGE}: % refused', TG_OP "
-            "USING ERRCODE = 'integrity_constraint_violation'; END $$"
-        )
-        return [function] + [
-            f"CREATE TRIGGER {table}_refuse_change BEFORE UPDATE OR DELETE ON {table} "
-            f"FOR EACH ROW EXECUTE FUNCTION {FUNCTION}()"
-            for table in TABLES
-        ]
-    return []
-
-
-def _statements_to_remove(vendor: str) -> list[str]:
-    if vendor == "postgresql":
-        return [f"DROP TRIGGER IF EXISTS {table}_refuse_change ON {table}" for table in TABLES] + [
-            f"DROP FUNCTION IF EXISTS {FUNCTION}()"
-        ]
-    return []
-
-
-def install(connection: BaseDatabaseWrapper) -> None:
-    with connection.cursor() as cursor:
-        for statement in _statements_to_install(connection.vendor):
-            cursor.execute(statement)
-
-
-def remove(connection: BaseDatabaseWrapper) -> None:
-    with connection.cursor() as cursor:
-        for statement in _statements_to_remove(connection.vendor):
-            cursor.execute(statement)
+install = GUARD.install
+remove = GUARD.remove

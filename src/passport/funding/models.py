@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -121,10 +122,10 @@ class OverspendApproval(models.Model):
 class AppendOnlyQuerySet(models.QuerySet):
     """Ledger rows are never changed in bulk either."""
 
-    def update(self, **kwargs):  # type: ignore[no-untyped-def]
+    def update(self, **kwargs: Any) -> NoReturn:
         raise ValidationError("The ledger is append-only: post a reversing entry instead")
 
-    def delete(self):  # type: ignore[no-untyped-def]
+    def delete(self) -> NoReturn:
         raise ValidationError("The ledger is append-only: post a reversing entry instead")
 
 
@@ -136,12 +137,12 @@ class AppendOnly(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise ValidationError("The ledger is append-only: post a reversing entry instead")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise ValidationError("The ledger is append-only: post a reversing entry instead")
 
 

@@ -19,14 +19,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from passport.access.policies import (
     audit_children_listed,
     decide,
-    group_settings_led_by,
-    may_manage_school_group,
-    may_record_delivery,
     school_group_share_visible,
     school_groups_visible_to,
-    works_for_provider,
 )
 from passport.access.rules import Action
+from passport.access.standing import Duty, holds, require, scope
 from passport.core.dates import today
 from passport.core.policy import current_pack
 from passport.directory.models import Service
@@ -40,6 +37,14 @@ from passport.funding.forms import (
 )
 from passport.funding.models import Commission, LedgerEntry, Pot, financial_year_of
 from passport.funding.services import CommissionRequest, DeliveryLine, balances, pounds
+from passport.funding.standing import (
+    CommissionStanding,
+    Standing,
+    commission_standing,
+    group_share,
+    places_seen,
+    recordable_places,
+)
 from passport.organisations.models import SchoolGroup
 from passport.people.models import User
 from passport.web.charts import csv_response, render_chart
@@ -48,12 +53,12 @@ from passport.web.http import AuthenticatedRequest
 
 def _group_for(user: User, group_id: int, *, manage: bool = False) -> SchoolGroup:
     group = SchoolGroup.objects.filter(pk=group_id).first()
-    allowed = group is not None and (
-        may_manage_school_group(user, group) if manage else school_group_share_visible(user, group)
-    )
-    if not allowed:
+    if group is None:
         raise Http404("No school group with that id is visible to you")
-    assert group is not None
+    if manage:
+        require(user, Duty.MANAGE_SCHOOL_GROUP, at=group)
+    elif not school_group_share_visible(user, group):
+        raise Http404("No school group with that id is visible to you")
     return group
 
 
@@ -65,23 +70,14 @@ def _year(request: AuthenticatedRequest) -> int:
     return year if 2000 <= year <= 2100 else financial_year_of(today())
 
 
-def _share(user: User, group: SchoolGroup) -> list[int] | None:
-    """None for a cluster lead (the whole group); else the settings whose share the person sees."""
-    return None if may_manage_school_group(user, group) else group_settings_led_by(user, group)
-
-
 @login_required
 def funding(request: AuthenticatedRequest) -> HttpResponse:
     """The school groups whose pots I may see, and commissions I deliver for."""
     groups = list(school_groups_visible_to(request.user))
-    provider_ids = list(
-        request.user.live_memberships(today())
-        .filter(provider__isnull=False)
-        .values_list("provider_id", flat=True)
-    )
     delivering = list(
         Commission.objects.filter(
-            provider_id__in=provider_ids, status=Commission.Status.APPROVED
+            provider_id__in=scope(request.user, Duty.DELIVER_FOR_PROVIDER).providers,
+            status=Commission.Status.APPROVED,
         ).select_related("school_group", "provider")
     )
     if not groups and not delivering:
@@ -98,7 +94,7 @@ def group_page(request: AuthenticatedRequest, group_id: int) -> HttpResponse:
     """The group's pots for a financial year, and its commissions."""
     group = _group_for(request.user, group_id)
     year = _year(request)
-    share = _share(request.user, group)
+    share = group_share(request.user, group)
     commissions = group.commissions.filter(pot__financial_year=year).select_related(
         "provider", "pot"
     )
@@ -173,7 +169,7 @@ def pot_page(request: AuthenticatedRequest, pot_id: int) -> HttpResponse:
             "group": pot.school_group,
             "balances": balances(pot),
             "rows": rows,
-            "manages": may_manage_school_group(request.user, pot.school_group),
+            "manages": holds(request.user, Duty.MANAGE_SCHOOL_GROUP, at=pot.school_group),
             "pounds": pounds,
             "approvals": pot.overspend_approvals.select_related("approved_by"),
         },
@@ -309,54 +305,34 @@ def new_commission(request: AuthenticatedRequest, group_id: int) -> HttpResponse
     )
 
 
-def _commission_for(
-    user: User, commission_id: uuid.UUID
-) -> tuple[Commission, str, list[int] | None]:
+def _commission_for(user: User, commission_id: uuid.UUID) -> tuple[Commission, CommissionStanding]:
     """Return the commission and how the person stands to it: manager, setting or provider."""
     commission = (
         Commission.objects.select_related("school_group", "provider", "pot", "service")
         .filter(pk=commission_id)
         .first()
     )
-    if commission is None:
+    standing = commission_standing(user, commission) if commission is not None else None
+    if commission is None or standing is None:
         raise Http404("No commission with that id is visible to you")
-    group = commission.school_group
-    if may_manage_school_group(user, group):
-        return commission, "manager", None
-    led = group_settings_led_by(user, group)
-    if led and commission.places.filter(setting_id__in=led).exists():
-        return commission, "setting", led
-    if works_for_provider(user, commission.provider_id):
-        return commission, "provider", None
-    raise Http404("No commission with that id is visible to you")
-
-
-def _recordable_places(user: User, commission: Commission) -> list:  # type: ignore[type-arg]
-    return [
-        place
-        for place in commission.places.select_related("child", "setting")
-        if may_record_delivery(
-            user, place.child, provider_id=commission.provider_id, setting_id=place.setting_id
-        )
-    ]
+    return commission, standing
 
 
 @login_required
 def commission_page(request: AuthenticatedRequest, commission_id: uuid.UUID) -> HttpResponse:
-    commission, standing, led = _commission_for(request.user, commission_id)
-    places = commission.places.select_related("child", "setting").prefetch_related("deliveries")
-    if standing == "setting":
-        places = places.filter(setting_id__in=led)
-    elif standing == "provider":
-        recordable = {p.pk for p in _recordable_places(request.user, commission)}
-        places = places.filter(pk__in=recordable)
+    commission, standing = _commission_for(request.user, commission_id)
+    places = (
+        places_seen(request.user, commission, standing)
+        .select_related("child", "setting")
+        .prefetch_related("deliveries")
+    )
     rows = []
     for place in places:
         deliveries = list(place.deliveries.all())
         # A provider's professional sees a name only where the family's consent covers identity.
-        named = standing != "provider" or decide(request.user, place.child, Action.READ).shows(
-            "identity"
-        )
+        named = standing.kind is not Standing.PROVIDER or decide(
+            request.user, place.child, Action.READ
+        ).shows("identity")
         rows.append(
             {
                 "place": place,
@@ -376,15 +352,14 @@ def commission_page(request: AuthenticatedRequest, commission_id: uuid.UUID) -> 
         {
             "commission": commission,
             "group": commission.school_group,
-            "standing": standing,
+            "standing": standing.kind.value,
             "rows": rows,
             "pounds": pounds,
             "needs_second": services.needs_second_approval(commission),
             "may_record": commission.status == Commission.Status.APPROVED
             and (
-                standing == "provider"
-                or standing == "setting"
-                or bool(_recordable_places(request.user, commission))
+                standing.kind in (Standing.PROVIDER, Standing.SETTING)
+                or bool(recordable_places(request.user, commission))
             ),
         },
     )
@@ -393,8 +368,8 @@ def commission_page(request: AuthenticatedRequest, commission_id: uuid.UUID) -> 
 @login_required
 @require_POST
 def decide_commission(request: AuthenticatedRequest, commission_id: uuid.UUID) -> HttpResponse:
-    commission, standing, _ = _commission_for(request.user, commission_id)
-    if standing != "manager":
+    commission, standing = _commission_for(request.user, commission_id)
+    if standing.kind is not Standing.MANAGER:
         raise Http404("Only the group's cluster leads decide on its commissions")
     verb = {
         "approve": services.approve_commission,
@@ -417,8 +392,8 @@ def decide_commission(request: AuthenticatedRequest, commission_id: uuid.UUID) -
 @require_http_methods(["GET", "POST"])
 def record_delivery(request: AuthenticatedRequest, commission_id: uuid.UUID) -> HttpResponse:
     """Record a session for a child in the commission."""
-    commission, _, _ = _commission_for(request.user, commission_id)
-    places = _recordable_places(request.user, commission)
+    commission, _ = _commission_for(request.user, commission_id)
+    places = recordable_places(request.user, commission)
     if not places:
         raise Http404("There are no children in this commission you may record sessions for")
     children = []
@@ -553,7 +528,7 @@ def dashboard_page(request: AuthenticatedRequest, group_id: int) -> HttpResponse
     each chart with its figures beside it and as CSV."""
     group = _group_for(request.user, group_id)
     year = _year(request)
-    share = _share(request.user, group)
+    share = group_share(request.user, group)
     built: dict[str, tuple[Any, list[str], list[list[Any]]]] = {
         "service": _delivery_chart(
             dashboard.delivered_by_service(group, year, share),

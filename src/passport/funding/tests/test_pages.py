@@ -10,7 +10,7 @@ from django.urls import reverse
 from passport.access import services as access_services
 from passport.core.dates import today
 from passport.funding import services
-from passport.funding.models import Commission, Delivery, LedgerEntry, Pot
+from passport.funding.models import Commission, Delivery, LedgerEntry, Pot, financial_year_bounds
 from passport.funding.services import DeliveryLine
 from passport.funding.tests.test_ledger import pot_with, request_for
 from passport.funding.tests.world import build_world
@@ -99,7 +99,7 @@ def test_cluster_lead_commissions_from_the_page(client, world):
     page = client.get(url, {"service": str(world.service.pk)}).content.decode()
     for child in world.children:
         assert child.full_name in page
-    first, last = services.financial_year_bounds(pot.financial_year)
+    first, last = financial_year_bounds(pot.financial_year)
     body = {
         "pot": str(pot.pk),
         "description": "Speech and language therapy",
@@ -122,7 +122,7 @@ def test_cluster_lead_commissions_from_the_page(client, world):
 def test_a_commission_beyond_the_pot_is_explained_on_the_form(client, world):
     pot = pot_with(world, 100)
     client.force_login(world.lead)
-    first, last = services.financial_year_bounds(pot.financial_year)
+    first, last = financial_year_bounds(pot.financial_year)
     response = client.post(
         reverse("funding-new-commission", args=[world.group.pk]) + f"?service={world.service.pk}",
         {
