@@ -19,15 +19,9 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from passport.access.policies import (
-    Action,
-    ChildNotFound,
-    audit_children_listed,
-    get_child_for,
-    visible_children,
-)
+from passport.access.policies import Action, ChildNotFound, audit_children_listed, visible_children
+from passport.access.standing import Duty, holds, scope
 from passport.children.models import Child
-from passport.core.dates import today
 from passport.core.text import SHORT_TEXT
 from passport.ehcp import services
 from passport.ehcp.models import (
@@ -37,11 +31,11 @@ from passport.ehcp.models import (
     AssessmentRequest,
     ClockException,
     Plan,
-    StatutoryClock,
 )
+from passport.ehcp.services import case_steps
 from passport.organisations.models import Provider, Setting
 from passport.passports.models import Review
-from passport.people.models import Role, User
+from passport.people.models import User
 from passport.web.auth import signed_in
 from passport.web.params import MAX_ID, RowId
 from passport.web.problems import ERRORS_ANY, ERRORS_CREATE, ERRORS_READ
@@ -56,12 +50,9 @@ ChildId = Annotated[
 
 
 def _child(request: HttpRequest, child_id: int, action: Action) -> tuple[User, Child]:
-    """Return the child if the person may take the action and see the EHC section, else 404."""
+    """Return the person and the child, if they may take the action and see the EHC section."""
     user = signed_in(request)
-    child = get_child_for(user, child_id, action)
-    if not child.access_decision.shows("ehcp"):  # type: ignore[attr-defined]
-        raise ChildNotFound("No child with that id is visible to you")
-    return user, child
+    return user, services.child_with_ehcp(user, child_id, action)
 
 
 def _child_named(request: HttpRequest, child_id: int, action: Action) -> tuple[User, Child]:
@@ -80,20 +71,6 @@ def _setting(urn: str | None, field: str) -> Setting | None:
     if setting is None:
         raise ValidationError({field: f"No setting has the URN {urn}: check it on GIAS"})
     return setting
-
-
-def _open_request(child: Child) -> AssessmentRequest:
-    request = services.current_request(child)
-    if request is None:
-        raise ValidationError("There is no request for an EHC needs assessment for this child")
-    return request
-
-
-def _plan(child: Child) -> Plan:
-    plan = services.current_plan(child)
-    if plan is None:
-        raise ValidationError("This child has no EHC plan")
-    return plan
 
 
 # What comes back
@@ -323,8 +300,8 @@ def decide_whether_to_assess(
 ) -> Status[AssessmentDecision]:
     """A refusal carries the family's appeal deadline."""
     user, child = _child_named(request, payload.child_id, Action.DECIDE)
-    decision = services.decide_whether_to_assess(
-        _open_request(child),
+    decision = case_steps.decide_whether_to_assess(
+        child,
         user,
         assess=payload.assess,
         decided_on=payload.decided_on,
@@ -353,8 +330,8 @@ def ask_for_advice(request: HttpRequest, payload: EhcAdviceIn) -> Status[AdviceR
         provider = Provider.objects.filter(pk=payload.provider_id).first()
         if provider is None:
             raise ValidationError({"provider_id": "No provider with that id"})
-    advice = services.ask_for_advice(
-        _open_request(child),
+    advice = case_steps.ask_for_advice(
+        child,
         user,
         adviser_kind=payload.adviser_kind,
         adviser=payload.adviser,
@@ -386,21 +363,14 @@ def give_advice(request: HttpRequest, payload: EhcAdviceGivenIn) -> Status[Advic
     deciding = Action.DECIDE in permitted
     if not deciding and Action.ADVISE not in permitted:
         raise ValidationError({"child_id": "No child with that id is visible to you"})
-    advice = AdviceRequest.objects.filter(
-        pk=payload.advice_request_id, request__child=child
-    ).first()
-    if advice is not None and not deciding:
-        providers = set(
-            user.live_memberships(today())
-            .filter(role=Role.HEALTH_PROFESSIONAL)
-            .values_list("provider_id", flat=True)
-        )
-        if advice.provider_id not in providers:
-            advice = None
-    if advice is None:
-        raise ValidationError({"advice_request_id": "No advice request with that id for you"})
-    done = services.record_advice(
-        advice, user, received_on=payload.received_on, text=payload.advice
+    done = case_steps.record_advice(
+        child,
+        user,
+        advice_request_id=payload.advice_request_id,
+        received_on=payload.received_on,
+        text=payload.advice,
+        # A professional answers only what was asked of a provider they deliver for.
+        from_providers=None if deciding else scope(user, Duty.DELIVER_FOR_PROVIDER).providers,
     )
     return Status(201, done)
 
@@ -420,8 +390,8 @@ def decide_not_to_issue(
     request: HttpRequest, payload: EhcNotToIssueIn
 ) -> Status[AssessmentDecision]:
     user, child = _child_named(request, payload.child_id, Action.DECIDE)
-    decision = services.decide_not_to_issue(
-        _open_request(child), user, reason=payload.reason, decided_on=payload.decided_on
+    decision = case_steps.decide_not_to_issue(
+        child, user, reason=payload.reason, decided_on=payload.decided_on
     )
     return Status(201, decision)
 
@@ -441,14 +411,10 @@ def record_mediation_certificate(
     request: HttpRequest, payload: EhcMediationIn
 ) -> Status[AssessmentDecision]:
     user, child = _child_named(request, payload.child_id, Action.DECIDE)
-    decision = AssessmentDecision.objects.filter(
-        request=_open_request(child), stage=payload.stage
-    ).first()
-    if decision is None:
-        raise ValidationError({"stage": "No decision at that stage"})
-    return Status(
-        201, services.record_mediation_certificate(decision, user, issued_on=payload.issued_on)
+    decision = case_steps.record_mediation_certificate(
+        child, user, stage=payload.stage, issued_on=payload.issued_on
     )
+    return Status(201, decision)
 
 
 class EhcSectionsIn(Input):
@@ -499,8 +465,8 @@ def _provisions(items: list[EhcProvisionIn] | None) -> list[services.ProvisionIt
 )
 def issue_draft_plan(request: HttpRequest, payload: EhcDraftIn) -> Status[Plan]:
     user, child = _child_named(request, payload.child_id, Action.DECIDE)
-    plan = services.issue_draft_plan(
-        _open_request(child),
+    plan = case_steps.issue_draft_plan(
+        child,
         user,
         issued_on=payload.issued_on,
         sections=payload.sections.given() if payload.sections else None,
@@ -525,8 +491,8 @@ class EhcPlanChangeIn(Input):
 )
 def change_draft_plan(request: HttpRequest, payload: EhcPlanChangeIn) -> Plan:
     user, child = _child_named(request, payload.child_id, Action.DECIDE)
-    return services.edit_plan(
-        _plan(child),
+    return case_steps.edit_plan(
+        child,
         user,
         sections=payload.sections.given(),
         outcomes=_outcomes(payload.outcomes),
@@ -549,8 +515,8 @@ class EhcFamilyResponseIn(Input):
 )
 def record_family_response(request: HttpRequest, payload: EhcFamilyResponseIn) -> Status[Plan]:
     user, child = _child_named(request, payload.child_id, Action.DECIDE)
-    plan = services.record_family_response(
-        _plan(child),
+    plan = case_steps.record_family_response(
+        child,
         user,
         responded_on=payload.responded_on,
         comments=payload.comments,
@@ -573,8 +539,8 @@ class EhcFinalIn(Input):
 )
 def issue_final_plan(request: HttpRequest, payload: EhcFinalIn) -> Status[Plan]:
     user, child = _child_named(request, payload.child_id, Action.DECIDE)
-    plan = services.finalise_plan(
-        _plan(child),
+    plan = case_steps.finalise_plan(
+        child,
         user,
         placement=_setting(payload.placement_urn, "placement_urn"),
         placement_type=payload.placement_type,
@@ -609,12 +575,10 @@ class EhcExceptionOut(Schema):
 )
 def record_clock_exception(request: HttpRequest, payload: EhcExceptionIn) -> Status[ClockException]:
     user, child = _child_named(request, payload.child_id, Action.DECIDE)
-    clock = StatutoryClock.objects.filter(pk=payload.clock_id, child=child).first()
-    if clock is None:
-        raise ValidationError({"clock_id": "No step with that id for this child"})
-    exception = services.record_exception(
-        clock,
+    exception = case_steps.record_exception(
+        child,
         user,
+        clock_id=payload.clock_id,
         kind=payload.kind,
         reason=payload.reason,
         starts_on=payload.starts_on,
@@ -646,8 +610,8 @@ class EhcReviewOut(Schema):
 )
 def record_annual_review(request: HttpRequest, payload: EhcReviewIn) -> Status[AnnualReview]:
     user, child = _child_named(request, payload.child_id, Action.DECIDE)
-    review = services.record_review_meeting(
-        _plan(child), user, meeting_on=payload.meeting_on, notes=payload.notes
+    review = case_steps.record_review_meeting(
+        child, user, meeting_on=payload.meeting_on, notes=payload.notes
     )
     return Status(201, review)
 
@@ -661,17 +625,6 @@ class EhcReviewDecisionIn(Input):
     )
 
 
-def _open_review(child: Child) -> AnnualReview:
-    review = (
-        AnnualReview.objects.filter(plan__child=child, decided_on__isnull=True)
-        .order_by("-meeting_on")
-        .first()
-    )
-    if review is None:
-        raise ValidationError("There is no review waiting for a decision")
-    return review
-
-
 @router.post(
     "/ehcp/annual-review-decisions",
     response={201: EhcReviewOut, **ERRORS_CREATE},
@@ -679,8 +632,8 @@ def _open_review(child: Child) -> AnnualReview:
 )
 def decide_after_review(request: HttpRequest, payload: EhcReviewDecisionIn) -> Status[AnnualReview]:
     user, child = _child_named(request, payload.child_id, Action.DECIDE)
-    review = services.decide_after_review(
-        _open_review(child),
+    review = case_steps.decide_after_review(
+        child,
         user,
         outcome=payload.outcome,
         decided_on=payload.decided_on,
@@ -705,17 +658,8 @@ class EhcAmendedIn(Input):
 )
 def issue_amended_plan(request: HttpRequest, payload: EhcAmendedIn) -> Status[Plan]:
     user, child = _child_named(request, payload.child_id, Action.DECIDE)
-    review = (
-        AnnualReview.objects.filter(
-            plan__child=child, outcome="amend", amended_plan_issued_on__isnull=True
-        )
-        .order_by("-meeting_on")
-        .first()
-    )
-    if review is None:
-        raise ValidationError("There is no decision to amend waiting for an amended plan")
-    plan = services.issue_amended_plan(
-        review,
+    plan = case_steps.issue_amended_plan(
+        child,
         user,
         issued_on=payload.issued_on,
         sections=payload.sections.given(),
@@ -748,7 +692,7 @@ def list_ehcp_deadlines(request: HttpRequest, limit: int = 100) -> EhcDashboardO
     user = signed_in(request)
     limit = max(1, min(limit, 500))
     empty = EhcDashboardOut(overdue=[], due_this_week=[], at_risk=[])
-    if not user.live_memberships(today()).filter(role=Role.LA_CASEWORKER).exists():
+    if not holds(user, Duty.LA_CASEWORK):
         return empty
     sections = services.dashboard_sections(visible_children(user))
     out: dict[str, list[EhcDashboardStepOut]] = {}

@@ -11,11 +11,12 @@ import datetime as dt
 
 from passport.access.policies import Action, decide
 from passport.access.services import assign_to_caseload
+from passport.access.standing import Duty, holders
 from passport.children.models import Child, Enrolment, ParentalResponsibility
 from passport.core.dates import today
 from passport.ehcp import services
 from passport.ehcp.models import AssessmentRequest
-from passport.people.models import Role, User
+from passport.people.models import User
 
 REASON = (
     "Two terms of Targeted support, with the speech and language group and a visual timetable, "
@@ -30,14 +31,10 @@ def _requester(child: Child, on: dt.date) -> User | None:
     ):
         if decide(pr.person, child, Action.REQUEST_ASSESSMENT).allowed:
             return pr.person
-    enrolment = Enrolment.objects.live_on(on).filter(child=child).first()
+    enrolment = Enrolment.objects.live_on(on).filter(child=child).select_related("setting").first()
     if enrolment is None:
         return None
-    senco = (
-        User.objects.filter(memberships__setting=enrolment.setting_id, memberships__role=Role.SENCO)
-        .order_by("pk")
-        .first()
-    )
+    senco = holders(Duty.COORDINATE_SEN, at=enrolment.setting, on=on).order_by("pk").first()
     return senco if senco and decide(senco, child, Action.REQUEST_ASSESSMENT).allowed else None
 
 

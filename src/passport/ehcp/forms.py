@@ -43,11 +43,19 @@ class SettingByUrn(forms.CharField):
         return setting
 
 
+class CaseStepForm(GovukForm):
+    """A form on the caseworker's case page for one step of the case."""
+
+    def step_arguments(self) -> dict[str, Any]:
+        """Return what the step's service is given (`services.case_steps`), from the answers."""
+        return dict(self.cleaned_data)
+
+
 class RequestForm(GovukForm):
     reason = text_field("Why an assessment is needed", max_length=LONG_TEXT, long=True)
 
 
-class DecideToAssessForm(GovukForm):
+class DecideToAssessForm(CaseStepForm):
     assess = _radios(
         "whether the local authority will assess",
         [("yes", "Yes, carry out an assessment"), ("no", "No, do not assess")],
@@ -55,14 +63,17 @@ class DecideToAssessForm(GovukForm):
     decided_on = GovukDateField(subject="Date of the decision", past_only=True)
     reason = text_field("Reason", max_length=LONG_TEXT, long=True, required=False)
 
+    def step_arguments(self) -> dict[str, Any]:
+        return {**self.cleaned_data, "assess": self.cleaned_data["assess"] == "yes"}
 
-class AdviceForm(GovukForm):
+
+class AdviceForm(CaseStepForm):
     adviser_kind = _radios("who is asked for advice", list(AdviceRequest.AdviserKind.choices))
     adviser = text_field("Name of the adviser or service", max_length=SHORT_TEXT)
     asked_on = GovukDateField(subject="Date advice was asked for", past_only=True)
 
 
-class AdviceReceivedForm(GovukForm):
+class AdviceReceivedForm(CaseStepForm):
     advice_id = forms.TypedChoiceField(
         coerce=int,
         choices=[],
@@ -77,34 +88,54 @@ class AdviceReceivedForm(GovukForm):
         super().__init__(*args, **kwargs)
         self.fields["advice_id"].choices = [("", "Choose the adviser"), *list(advice)]  # type: ignore[attr-defined]
 
+    def step_arguments(self) -> dict[str, Any]:
+        return {
+            "advice_request_id": self.cleaned_data["advice_id"],
+            "received_on": self.cleaned_data["received_on"],
+        }
 
-class NotToIssueForm(GovukForm):
+
+class NotToIssueForm(CaseStepForm):
     reason = text_field("Reason for not issuing a plan", max_length=LONG_TEXT, long=True)
     decided_on = GovukDateField(subject="Date of the decision", past_only=True)
 
 
-class DraftForm(GovukForm):
+class DraftForm(CaseStepForm):
     issued_on = GovukDateField(subject="Date the draft plan is sent", past_only=True)
 
 
-class FamilyResponseForm(GovukForm):
+class FamilyResponseForm(CaseStepForm):
     responded_on = GovukDateField(subject="Date the family responded", past_only=True)
     comments = text_field("The family's comments", max_length=LONG_TEXT, long=True, required=False)
     preferred_urn = SettingByUrn("the setting the family would like", required=False)
 
+    def step_arguments(self) -> dict[str, Any]:
+        return {
+            "responded_on": self.cleaned_data["responded_on"],
+            "comments": self.cleaned_data["comments"],
+            "preferred_setting": self.cleaned_data["preferred_urn"],
+        }
 
-class FinaliseForm(GovukForm):
+
+class FinaliseForm(CaseStepForm):
     placement_urn = SettingByUrn("the named setting", required=False)
     placement_type = text_field("Type of placement", max_length=SHORT_TEXT, required=False)
     finalised_on = GovukDateField(subject="Date the final plan is issued", past_only=True)
 
+    def step_arguments(self) -> dict[str, Any]:
+        return {
+            "placement": self.cleaned_data["placement_urn"],
+            "placement_type": self.cleaned_data["placement_type"],
+            "finalised_on": self.cleaned_data["finalised_on"],
+        }
 
-class ReviewMeetingForm(GovukForm):
+
+class ReviewMeetingForm(CaseStepForm):
     meeting_on = GovukDateField(subject="Date of the review meeting", past_only=True)
     notes = text_field("Notes", max_length=LONG_TEXT, long=True, required=False)
 
 
-class ReviewDecisionForm(GovukForm):
+class ReviewDecisionForm(CaseStepForm):
     outcome = _radios("the decision after the review", list(AnnualReview.Outcome.choices))
     decided_on = GovukDateField(subject="Date of the decision", past_only=True)
     ceasing_reason = forms.ChoiceField(required=False, choices=[])
@@ -116,7 +147,7 @@ class ReviewDecisionForm(GovukForm):
         ] + [(r.code, r.name) for r in current_pack().ehcp.ceasing_reasons]
 
 
-class ExceptionForm(GovukForm):
+class ExceptionForm(CaseStepForm):
     # Names unlike the other forms' on the case page, so no two inputs share an id.
     clock_id = forms.TypedChoiceField(
         coerce=int,
@@ -133,6 +164,15 @@ class ExceptionForm(GovukForm):
     def __init__(self, *args: Any, clocks: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["clock_id"].choices = [("", "Choose a step"), *clocks]  # type: ignore[attr-defined]
+
+    def step_arguments(self) -> dict[str, Any]:
+        return {
+            "clock_id": self.cleaned_data["clock_id"],
+            "kind": self.cleaned_data["exception_kind"],
+            "reason": self.cleaned_data["exception_reason"],
+            "starts_on": self.cleaned_data["exception_starts_on"],
+            "ends_on": self.cleaned_data["exception_ends_on"],
+        }
 
 
 def _section_field(name: str) -> forms.CharField:

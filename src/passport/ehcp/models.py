@@ -3,7 +3,7 @@ A-K), annual reviews, and the statutory clocks that time every step.
 
 Every date a step is due comes from `passport.core.clocks.deadline` and is kept on a
 `StatutoryClock` row, so dashboards and the SEN2 return read due dates with one query. Services
-in `services.py` are the only writers; they keep the order of the steps (no decision before the
+in `services/` are the only writers; they keep the order of the steps (no decision before the
 request, no final plan without a draft) and the database refuses the rest. See docs/ehcp.md.
 """
 

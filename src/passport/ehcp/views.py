@@ -9,29 +9,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from passport.access.policies import Action, audit_children_listed, get_child_for, visible_children
+from passport.access.policies import Action, audit_children_listed, visible_children
+from passport.access.standing import Duty, require
 from passport.children.models import Child
 from passport.core.clocks import Clock, deadline, limit_in_words
 from passport.core.dates import today
-from passport.core.forms import GovukForm
 from passport.core.policy import current_pack
 from passport.ehcp import forms, services
 from passport.ehcp.models import AdviceRequest, AssessmentRequest, Plan
+from passport.ehcp.services import case_steps
 from passport.passports.models import Review
-from passport.people.models import Role
 from passport.web.http import AuthenticatedRequest
 
 PAGE_SIZE = 25
-
-
-def _child_with_ehcp(request: AuthenticatedRequest, child_id: int, action: Action) -> Child:
-    child = get_child_for(request.user, child_id, action)
-    if not child.access_decision.shows("ehcp"):  # type: ignore[attr-defined]
-        raise Http404("No child with that id is visible to you")
-    return child
 
 
 def _plan_context(plan: Plan | None) -> dict[str, Any]:
@@ -51,7 +44,7 @@ def _plan_context(plan: Plan | None) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def request_assessment(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
     """A parent, young person or SENCO asks the LA for an EHC needs assessment."""
-    child = _child_with_ehcp(request, child_id, Action.REQUEST_ASSESSMENT)
+    child = services.child_with_ehcp(request.user, child_id, Action.REQUEST_ASSESSMENT)
     review_id = request.POST.get("review") or request.GET.get("review") or ""
     review = (
         Review.objects.filter(pk=int(review_id), passport__child=child).first()
@@ -92,7 +85,7 @@ def request_assessment(request: AuthenticatedRequest, child_id: int) -> HttpResp
 @login_required
 def timeline(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
     """The family's (and everyone's) plain-English timeline: each step and its legal limit."""
-    child = _child_with_ehcp(request, child_id, Action.READ)
+    child = services.child_with_ehcp(request.user, child_id, Action.READ)
     request_row = services.current_request(child)
     plan = services.current_plan(child)
     actions = child.permitted_actions  # type: ignore[attr-defined]
@@ -113,8 +106,8 @@ def timeline(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
     )
 
 
-# The case page's forms, by the `step` each POST names.
-CASE_FORMS: dict[str, type[GovukForm]] = {
+# The case page's forms, by the `step` each POST names (`services.case_steps.STEPS`).
+CASE_FORMS: dict[str, type[forms.CaseStepForm]] = {
     "decide": forms.DecideToAssessForm,
     "advice": forms.AdviceForm,
     "advice_received": forms.AdviceReceivedForm,
@@ -125,78 +118,19 @@ CASE_FORMS: dict[str, type[GovukForm]] = {
     "review_meeting": forms.ReviewMeetingForm,
     "review_decision": forms.ReviewDecisionForm,
 }
-
-
-def _apply(step: str, form: GovukForm, request: AuthenticatedRequest, child: Child) -> str:
-    """Call the service for one step; return what to tell the caseworker."""
-    data = form.cleaned_data
-    by = request.user
-    assessment = services.current_request(child)
-    plan = services.current_plan(child)
-    if step == "decide" and assessment:
-        services.decide_whether_to_assess(
-            assessment,
-            by,
-            assess=data["assess"] == "yes",
-            decided_on=data["decided_on"],
-            reason=data["reason"],
-        )
-        return "Decision whether to assess recorded"
-    if step == "advice" and assessment:
-        services.ask_for_advice(
-            assessment,
-            by,
-            adviser_kind=data["adviser_kind"],
-            adviser=data["adviser"],
-            asked_on=data["asked_on"],
-        )
-        return "Advice asked for"
-    if step == "advice_received" and assessment:
-        advice = get_object_or_404(AdviceRequest, pk=data["advice_id"], request=assessment)
-        services.record_advice(advice, by, received_on=data["received_on"])
-        return "Advice recorded as received"
-    if step == "not_to_issue" and assessment:
-        services.decide_not_to_issue(
-            assessment, by, reason=data["reason"], decided_on=data["decided_on"]
-        )
-        return "Decision not to issue a plan recorded"
-    if step == "draft" and assessment:
-        services.issue_draft_plan(assessment, by, issued_on=data["issued_on"])
-        return "Draft plan issued"
-    if step == "family_response" and plan:
-        services.record_family_response(
-            plan,
-            by,
-            responded_on=data["responded_on"],
-            comments=data["comments"],
-            preferred_setting=data["preferred_urn"],
-        )
-        return "The family's response recorded"
-    if step == "finalise" and plan:
-        services.finalise_plan(
-            plan,
-            by,
-            placement=data["placement_urn"],
-            placement_type=data["placement_type"],
-            finalised_on=data["finalised_on"],
-        )
-        return "Final plan issued"
-    if step == "review_meeting" and plan:
-        services.record_review_meeting(plan, by, meeting_on=data["meeting_on"], notes=data["notes"])
-        return "Review meeting recorded"
-    if step == "review_decision" and plan:
-        review = plan.annual_reviews.filter(decided_on__isnull=True).first()
-        if review is None:
-            raise ValidationError("There is no review waiting for a decision")
-        services.decide_after_review(
-            review,
-            by,
-            outcome=data["outcome"],
-            decided_on=data["decided_on"],
-            ceasing_reason=data["ceasing_reason"],
-        )
-        return "Decision after the review recorded"
-    raise ValidationError("That step is not open for this child")
+# What to tell the caseworker once a step is recorded.
+DONE = {
+    "decide": "Decision whether to assess recorded",
+    "advice": "Advice asked for",
+    "advice_received": "Advice recorded as received",
+    "not_to_issue": "Decision not to issue a plan recorded",
+    "draft": "Draft plan issued",
+    "family_response": "The family's response recorded",
+    "finalise": "Final plan issued",
+    "review_meeting": "Review meeting recorded",
+    "review_decision": "Decision after the review recorded",
+    "exception": "Exception recorded",
+}
 
 
 def _open_advice(child: Child) -> list[tuple[int, str]]:
@@ -206,7 +140,9 @@ def _open_advice(child: Child) -> list[tuple[int, str]]:
     ]
 
 
-def _case_form(step: str, child: Child, data: Any = None) -> GovukForm:
+def _case_form(step: str, child: Child, data: Any = None) -> forms.CaseStepForm:
+    if step == "exception":
+        return _exception_form(child, data)
     if step == "advice_received":
         return forms.AdviceReceivedForm(data, advice=_open_advice(child))
     return CASE_FORMS[step](data)
@@ -225,61 +161,33 @@ def _exception_form(child: Child, data: Any = None) -> forms.ExceptionForm:
 @require_http_methods(["GET", "POST"])
 def case(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
     """The LA caseworker's case page: the next step, its legal date, and the forms to record it."""
-    child = _child_with_ehcp(request, child_id, Action.DECIDE)
-    failed: GovukForm | None = None
+    child = services.child_with_ehcp(request.user, child_id, Action.DECIDE)
+    failed: forms.CaseStepForm | None = None
     step = request.POST.get("step", "")
     if request.method == "POST":
-        if step == "exception":
-            form: GovukForm = _exception_form(child, request.POST)
-            if form.is_valid():
-                clock = services.StatutoryClock.objects.filter(
-                    pk=form.cleaned_data["clock_id"], child=child
-                ).first()
-                try:
-                    if clock is None:
-                        raise ValidationError({"clock_id": "Select the step"})
-                    services.record_exception(
-                        clock,
-                        request.user,
-                        kind=form.cleaned_data["exception_kind"],
-                        reason=form.cleaned_data["exception_reason"],
-                        starts_on=form.cleaned_data["exception_starts_on"],
-                        ends_on=form.cleaned_data["exception_ends_on"],
-                    )
-                except ValidationError as exc:
-                    form.add_service_errors(exc)
-                else:
-                    messages.success(request, "Exception recorded")
-                    return redirect("ehcp-case", child.pk)
-            failed = form
-        elif step in CASE_FORMS:
-            form = _case_form(step, child, request.POST)
-            if form.is_valid():
-                try:
-                    done = _apply(step, form, request, child)
-                except ValidationError as exc:
-                    form.add_service_errors(exc)
-                else:
-                    messages.success(request, done)
-                    return redirect("ehcp-case", child.pk)
-            failed = form
-        else:
+        if step != "exception" and step not in CASE_FORMS:
             raise Http404("No such step")
+        form = _case_form(step, child, request.POST)
+        if form.is_valid():
+            try:
+                case_steps.take(step, child, request.user, **form.step_arguments())
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, DONE[step])
+                return redirect("ehcp-case", child.pk)
+        failed = form
     assessment = services.current_request(child)
     plan = services.current_plan(child)
 
-    def bound(name: str) -> GovukForm:
+    def bound(name: str) -> forms.CaseStepForm:
         if failed is not None and step == name:
             return failed
         return _case_form(name, child)
 
     steps = services.timeline(child)
     running = [s for s in steps if s.clock.is_running]
-    open_review = (
-        plan.annual_reviews.filter(decided_on__isnull=True).first()
-        if plan and plan.status == Plan.Status.FINAL
-        else None
-    )
+    open_review = services.open_review(child) if plan and plan.status == Plan.Status.FINAL else None
     return render(
         request,
         "ehcp/case.html",
@@ -304,7 +212,7 @@ def case(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def plan(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
     """The plan, sections A to K; the caseworker edits a draft's text sections here."""
-    child = _child_with_ehcp(request, child_id, Action.READ)
+    child = services.child_with_ehcp(request.user, child_id, Action.READ)
     current = services.current_plan(child)
     if current is None:
         return render(request, "ehcp/plan.html", {"child": child, "plan": None})
@@ -351,9 +259,7 @@ def _page_number(value: str | None) -> int:
 @login_required
 def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     """The LA caseworker's EHC caseload: overdue, due this week and at risk."""
-    roles = set(request.user.live_memberships(today()).values_list("role", flat=True))
-    if Role.LA_CASEWORKER not in roles:
-        raise Http404("EHC plans are for local authority caseworkers")
+    require(request.user, Duty.LA_CASEWORK)
     sections = services.dashboard_sections(visible_children(request.user))
     on = today()
     shown = []

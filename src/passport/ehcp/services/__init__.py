@@ -1,0 +1,86 @@
+"""The verbs of an EHC needs assessment and plan, in the order the law sets them.
+
+Each verb checks the step comes in order (no decision before the request, no final plan without
+a draft, dates that follow each other), writes its rows and the statutory clocks in one
+transaction, and records an audit row. A step out of order raises ValidationError keyed by
+field, and nothing is written.
+
+One module per job: writes in `requests`, `decisions`, `advice`, `plans`, `reviews` and `clocks`
+(with `plan_content` and `checks` shared between them); steps named by the child in
+`case_steps`; reads in `case`, `evidence`, `timelines` and `dashboard`. The public names are
+here too, so `from passport.ehcp import services` reaches every verb.
+"""
+
+from passport.ehcp.services.advice import ask_for_advice, record_advice
+from passport.ehcp.services.case import (
+    child_with_ehcp,
+    current_plan,
+    current_request,
+    open_review,
+)
+from passport.ehcp.services.clocks import FAMILY_WINDOWS, MAX_PAUSE_DAYS, record_exception
+from passport.ehcp.services.dashboard import dashboard_sections, missed_clocks
+from passport.ehcp.services.decisions import (
+    decide_not_to_issue,
+    decide_whether_to_assess,
+    record_mediation_certificate,
+)
+from passport.ehcp.services.evidence import passport_evidence, prefill_from_passport
+from passport.ehcp.services.plan_content import (
+    PLAN_TEXT_SECTIONS,
+    OutcomeItem,
+    ProvisionItem,
+    Sections,
+)
+from passport.ehcp.services.plans import (
+    cease_plan,
+    edit_plan,
+    finalise_plan,
+    issue_draft_plan,
+    record_family_response,
+)
+from passport.ehcp.services.requests import KIND_BY_RELATIONSHIP, request_assessment
+from passport.ehcp.services.reviews import (
+    decide_after_review,
+    issue_amended_plan,
+    record_review_meeting,
+)
+from passport.ehcp.services.timelines import LIMIT_FROM, STEP_WORDS, Step, step_for, timeline
+
+__all__ = [
+    "FAMILY_WINDOWS",
+    "KIND_BY_RELATIONSHIP",
+    "LIMIT_FROM",
+    "MAX_PAUSE_DAYS",
+    "PLAN_TEXT_SECTIONS",
+    "STEP_WORDS",
+    "OutcomeItem",
+    "ProvisionItem",
+    "Sections",
+    "Step",
+    "ask_for_advice",
+    "cease_plan",
+    "child_with_ehcp",
+    "current_plan",
+    "current_request",
+    "dashboard_sections",
+    "decide_after_review",
+    "decide_not_to_issue",
+    "decide_whether_to_assess",
+    "edit_plan",
+    "finalise_plan",
+    "issue_amended_plan",
+    "issue_draft_plan",
+    "missed_clocks",
+    "open_review",
+    "passport_evidence",
+    "prefill_from_passport",
+    "record_advice",
+    "record_exception",
+    "record_family_response",
+    "record_mediation_certificate",
+    "record_review_meeting",
+    "request_assessment",
+    "step_for",
+    "timeline",
+]

@@ -1,0 +1,243 @@
+"""The plan from draft to final: issuing the draft, changing it, the family's response, the
+final plan naming the placement, and ceasing a plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+
+from passport.core.clocks import Clock, deadline
+from passport.core.dates import today
+from passport.core.policy import current_pack
+from passport.ehcp.models import AssessmentDecision, AssessmentRequest, Plan, StatutoryClock
+from passport.ehcp.services.checks import (
+    decision_date,
+    lock_request,
+    not_before,
+    not_future,
+    record_step,
+)
+from passport.ehcp.services.clocks import meet, start_clock, stop
+from passport.ehcp.services.evidence import prefill_from_passport
+from passport.ehcp.services.plan_content import (
+    OutcomeItem,
+    ProvisionItem,
+    Sections,
+    change_plan,
+    check_sections,
+    save_plan,
+    write_items,
+)
+from passport.organisations.models import Setting
+from passport.people.models import User
+
+
+def issue_draft_plan(
+    request: AssessmentRequest,
+    by: User,
+    *,
+    issued_on: dt.date | None = None,
+    sections: Sections | None = None,
+    outcomes: Sequence[OutcomeItem] | None = None,
+    provisions: Sequence[ProvisionItem] | None = None,
+) -> Plan:
+    """Issue the draft plan after deciding to issue one. Sections not given are filled from the
+    passport. The family's 15 days to comment and name a setting start on `issued_on`."""
+    issued_on = issued_on or today()
+    sections = dict(sections or {})
+    check_sections(sections)
+    with transaction.atomic():
+        request = lock_request(request)
+        if request.status != AssessmentRequest.Status.ASSESSING:
+            raise ValidationError("A draft plan follows a decision to assess")
+        decision_date(request, issued_on, "issued_on")
+        assess_on = request.decisions.get(stage=AssessmentDecision.Stage.ASSESS).decided_on
+        not_before(
+            issued_on,
+            assess_on,
+            "issued_on",
+            f"The draft cannot come before the decision to assess on {assess_on:%-d %B %Y}",
+        )
+        prefilled, passport_outcomes, passport_provisions = prefill_from_passport(request.child)
+        plan = Plan(
+            child=request.child,
+            request=request,
+            local_authority=request.local_authority,
+            route=Plan.Route.REFORM,
+            draft_issued_on=issued_on,
+            **{**prefilled, **sections},
+        )
+        save_plan(plan, by)
+        write_items(
+            plan,
+            passport_outcomes if outcomes is None else outcomes,
+            passport_provisions if provisions is None else provisions,
+            by,
+        )
+        AssessmentDecision.objects.create(
+            request=request,
+            stage=AssessmentDecision.Stage.ISSUE,
+            kind=AssessmentDecision.Kind.ISSUE,
+            decided_on=issued_on,
+            decided_by=by,
+        )
+        meet(request.clocks.filter(clock=Clock.DECIDE_NOT_TO_ISSUE), issued_on)
+        start_clock(
+            Clock.DRAFT_COMMENTS, issued_on, child=request.child, request=request, plan=plan
+        )
+        request.status = AssessmentRequest.Status.DRAFT_ISSUED
+        request.save(update_fields=["status"])
+        record_step(by, request.child, "Draft EHC plan issued", action="decide")
+    return plan
+
+
+def edit_plan(
+    plan: Plan,
+    by: User,
+    *,
+    sections: Sections,
+    outcomes: Sequence[OutcomeItem] | None = None,
+    provisions: Sequence[ProvisionItem] | None = None,
+    placement: Setting | None = None,
+) -> Plan:
+    """Change a draft plan's sections; each change is a new version."""
+    check_sections(sections)
+    with transaction.atomic():
+        plan = Plan.objects.select_for_update(of=("self",)).select_related("child").get(pk=plan.pk)
+        if plan.status != Plan.Status.DRAFT:
+            raise ValidationError(
+                "Only a draft plan can be edited; a final plan is amended after a review"
+            )
+        change_plan(
+            plan,
+            by,
+            sections=sections,
+            outcomes=outcomes,
+            provisions=provisions,
+            placement=placement,
+        )
+        record_step(by, plan.child, f"EHC plan changed (version {plan.version})", action="decide")
+    return plan
+
+
+def record_family_response(
+    plan: Plan,
+    by: User,
+    *,
+    responded_on: dt.date | None = None,
+    comments: str = "",
+    preferred_setting: Setting | None = None,
+) -> Plan:
+    """Record the family's comments on the draft and the setting they would like named."""
+    responded_on = responded_on or today()
+    with transaction.atomic():
+        plan = Plan.objects.select_for_update(of=("self",)).select_related("child").get(pk=plan.pk)
+        if plan.status != Plan.Status.DRAFT or plan.draft_issued_on is None:
+            raise ValidationError("The family comments on a draft plan")
+        not_future(responded_on, "responded_on", "The date of the family's response")
+        not_before(
+            responded_on,
+            plan.draft_issued_on,
+            "responded_on",
+            "The family's response cannot come before the draft was issued",
+        )
+        plan.family_responded_on = responded_on
+        plan.family_comments = comments.strip()
+        plan.family_preferred_setting = preferred_setting
+        save_plan(plan, by)
+        meet(plan.clocks.filter(clock=Clock.DRAFT_COMMENTS), responded_on)
+        record_step(by, plan.child, "The family's response to the draft plan recorded")
+    return plan
+
+
+def finalise_plan(
+    plan: Plan,
+    by: User,
+    *,
+    placement: Setting | None,
+    finalised_on: dt.date | None = None,
+    placement_type: str = "",
+) -> Plan:
+    """Issue the final plan naming the placement (section I), within 20 weeks of the request.
+
+    The family's 15 days to comment must have passed, unless they have already responded.
+    """
+    finalised_on = finalised_on or today()
+    with transaction.atomic():
+        plan = (
+            Plan.objects.select_for_update(of=("self",))
+            .select_related("child", "request")
+            .get(pk=plan.pk)
+        )
+        if plan.status != Plan.Status.DRAFT or plan.draft_issued_on is None:
+            raise ValidationError("A final plan needs a draft plan first")
+        if placement is None and not placement_type.strip():
+            raise ValidationError(
+                {"placement": "Name the setting, or the type of placement, for section I"}
+            )
+        not_future(finalised_on, "finalised_on", "The date the final plan is issued")
+        not_before(
+            finalised_on,
+            plan.draft_issued_on,
+            "finalised_on",
+            f"The final plan cannot come before the draft issued on "
+            f"{plan.draft_issued_on:%-d %B %Y}",
+        )
+        comments_until = deadline(Clock.DRAFT_COMMENTS, plan.draft_issued_on)
+        if plan.family_responded_on is None and finalised_on <= comments_until:
+            raise ValidationError(
+                {
+                    "finalised_on": "The family has until "
+                    f"{comments_until:%-d %B %Y} to comment on the draft: record their response "
+                    "first, or finalise after that date"
+                }
+            )
+        plan.status = Plan.Status.FINAL
+        plan.finalised_on = finalised_on
+        plan.placement = placement
+        if placement_type.strip():
+            plan.placement_type = placement_type.strip()
+        plan.version += 1
+        save_plan(plan, by)
+        clocks = StatutoryClock.objects.filter(Q(plan=plan) | Q(request=plan.request_id))
+        meet(clocks.filter(clock=Clock.FINAL_PLAN), finalised_on)
+        for window in clocks.filter(clock=Clock.DRAFT_COMMENTS, met_on__isnull=True):
+            window.met_on = min(finalised_on, window.due_on)
+            window.save(update_fields=["met_on"])
+        start_clock(Clock.ANNUAL_REVIEW, finalised_on, child=plan.child, plan=plan)
+        if plan.request_id:
+            AssessmentRequest.objects.filter(pk=plan.request_id).update(
+                status=AssessmentRequest.Status.FINAL_ISSUED
+            )
+        record_step(by, plan.child, "Final EHC plan issued", action="decide")
+    return plan
+
+
+def cease_plan(plan: Plan, by: User, *, ceased_on: dt.date, reason_code: str) -> Plan:
+    """Cease a final plan with an SEN2 reason from the policy pack; the family may appeal."""
+    codes = {r.code for r in current_pack().ehcp.ceasing_reasons}
+    if reason_code not in codes:
+        raise ValidationError({"ceasing_reason": "Choose why the plan is ceasing"})
+    with transaction.atomic():
+        plan = Plan.objects.select_for_update(of=("self",)).select_related("child").get(pk=plan.pk)
+        if plan.status != Plan.Status.FINAL:
+            raise ValidationError("Only a final plan can cease")
+        not_before(
+            ceased_on,
+            plan.finalised_on or ceased_on,
+            "ceased_on",
+            "A plan cannot cease before it was finalised",
+        )
+        plan.status = Plan.Status.CEASED
+        plan.ceased_on = ceased_on
+        plan.ceasing_reason = reason_code
+        plan.cease_appeal_by = deadline(Clock.APPEAL, ceased_on)
+        plan.version += 1
+        save_plan(plan, by)
+        stop(plan.clocks.all(), ceased_on)
+        record_step(by, plan.child, f"EHC plan ceased: {reason_code}", action="decide")
+    return plan
