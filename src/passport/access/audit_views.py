@@ -13,10 +13,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from passport.access.policies import Action, Relationship, get_child_for
+from passport.access.decisions import get_child_for
+from passport.access.rules import Action, Duty, Relationship
+from passport.access.standing import require
 from passport.audit import services
 from passport.audit.models import AuditAction, AuditEvent, words_for
-from passport.core.dates import today
+from passport.organisations.models import Setting
 from passport.people.models import Role, User
 from passport.web.http import AuthenticatedRequest
 
@@ -140,16 +142,12 @@ def _lead_line(event: AuditEvent) -> Line:
 @login_required
 def data_protection(request: AuthenticatedRequest) -> HttpResponse:
     """Show a data protection lead the emergency access and refused attempts at their settings."""
-    memberships = (
-        cast(User, request.user)
-        .live_memberships(today())
-        .filter(role=Role.DATA_PROTECTION_LEAD, setting__isnull=False)
-        .select_related("setting")
-        .order_by("setting__name")
+    protecting = require(request.user, Duty.PROTECT_DATA)
+    settings_led = dict(
+        Setting.objects.filter(pk__in=protecting.settings)
+        .order_by("name")
+        .values_list("pk", "name")
     )
-    settings_led = {m.setting.pk: m.setting.name for m in memberships if m.setting is not None}
-    if not settings_led:
-        raise Http404("This page is for data protection leads")
     events = services.events_for_data_protection_lead(settings_led)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     lines = [_lead_line(event) for event in page]

@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from passport.access.break_glass import break_glass_reviewer, may_use_emergency_access
+from passport.access.decisions import decide
 from passport.access.models import (
     BreakGlass,
     CaseloadAssignment,
@@ -22,14 +24,8 @@ from passport.access.models import (
     ParentalAccessChoice,
     Referral,
 )
-from passport.access.policies import (
-    Action,
-    audit_decision,
-    break_glass_reviewer,
-    decide,
-    may_use_emergency_access,
-)
-from passport.access.rules import current_rules
+from passport.access.recording import audit_decision
+from passport.access.rules import Action, current_rules
 from passport.children.models import Child
 from passport.core.identifiers import normalise
 from passport.organisations.models import LocalAuthority, Provider

@@ -12,15 +12,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from passport.access import services
-from passport.access.forms import SECTION_NAMES, BreakGlassForm, ConsentForm, SharingForm
-from passport.access.models import Consent, ParentalAccessChoice, Referral
-from passport.access.policies import (
-    Action,
+from passport.access.break_glass import (
     break_glass_to_review,
-    get_child_for,
     may_review_break_glass,
     may_use_emergency_access,
 )
+from passport.access.decisions import get_child_for
+from passport.access.forms import SECTION_NAMES, BreakGlassForm, ConsentForm, SharingForm
+from passport.access.models import Consent, ParentalAccessChoice, Referral
+from passport.access.rules import Action
 from passport.children.models import ParentalResponsibility
 from passport.core.dates import today
 from passport.web.http import AuthenticatedRequest

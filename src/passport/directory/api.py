@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
-from passport.access.policies import may_manage_directory
+from passport.access.standing import Duty, holds
 from passport.directory.models import Service
 from passport.directory.oruk.export import export_service, services_feed
 from passport.directory.schemas import (
@@ -139,7 +139,7 @@ def import_oruk_services(request: HttpRequest) -> Any:
     by JSON path, and nothing is saved. Importing the same file again changes nothing.
     For administrators and cluster leads."""
     user = signed_in(request)
-    if not may_manage_directory(user):
+    if not holds(user, Duty.MANAGE_DIRECTORY):
         raise PermissionDenied("Only an administrator or a cluster lead may import services")
     length = str(request.META.get("CONTENT_LENGTH") or "0")
     declared = int(length) if length.isascii() and length.isdigit() else 0

@@ -21,10 +21,10 @@ from passport.access.policies import (
     narrowed_to_section,
     searched,
     sections_for_children,
-    settings_where_user_adds_children,
     visible_children,
 )
 from passport.access.rules import current_rules
+from passport.access.standing import Duty, scope
 from passport.children.models import Child, Enrolment
 from passport.children.services import ChildDetails, add_child_on_roll
 from passport.core.dates import today
@@ -306,7 +306,8 @@ def list_children(request: HttpRequest, filters: Query[ChildListQuery]) -> dict[
 
 def _setting_for_new_child(user: User, setting_id: int | None) -> Setting:
     """Return the setting to add the child to, from those where the user may add children."""
-    settings = list(settings_where_user_adds_children(user).order_by("name"))
+    adding = scope(user, Duty.ADD_CHILDREN)
+    settings = list(Setting.objects.filter(pk__in=adding.settings).order_by("name"))
     if not settings:
         raise PermissionDenied(
             "Only a SENCO or head of setting can add children to a setting's roll"

@@ -19,17 +19,19 @@ from passport.access.policies import (
     Action,
     audit_children_listed,
     get_child_for,
+    is_family,
     narrowed_to_section,
     searched,
     sections_for_children,
-    settings_where_user_adds_children,
     visible_children,
 )
+from passport.access.standing import Duty, holders, holds, require
 from passport.children.models import Child, Enrolment, ParentalResponsibility
 from passport.children.services import ChildDetails, add_child_on_roll
 from passport.core.dates import today
 from passport.core.forms import GovukForm
 from passport.core.policy import current_pack
+from passport.organisations.models import Setting
 from passport.passports import exports, services
 from passport.passports.extensions import delivered_support
 from passport.passports.forms import (
@@ -40,9 +42,8 @@ from passport.passports.forms import (
     LayerForm,
     NeedsForm,
 )
-from passport.passports.models import AboutMeContribution, LayerAssignment, Passport
+from passport.passports.models import AboutMeContribution, LayerAssignment, Passport, Review
 from passport.passports.queries import current_layer_code, next_review_due, primary_need_code
-from passport.people.models import Role
 from passport.web.http import AuthenticatedRequest
 
 PAGE_SIZE = 50
@@ -102,11 +103,9 @@ def children_list(request: AuthenticatedRequest) -> HttpResponse:
             "query": query,
             "layer": layer,
             "need": need,
-            "can_add": settings_where_user_adds_children(request.user).exists(),
+            "can_add": holds(request.user, Duty.ADD_CHILDREN),
             "today": today(),
-            "is_family": not request.user.memberships.exclude(
-                role__in=[Role.PARENT_CARER, Role.YOUNG_PERSON]
-            ).exists(),
+            "is_family": is_family(request.user),
         },
     )
 
@@ -115,9 +114,8 @@ def children_list(request: AuthenticatedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def add_child(request: AuthenticatedRequest) -> HttpResponse:
     """Put a new child on roll at the user's setting and open their passport."""
-    setting_choices = settings_where_user_adds_children(request.user)
-    if not setting_choices.exists():
-        raise Http404("You cannot add children")
+    adding = require(request.user, Duty.ADD_CHILDREN)
+    setting_choices = Setting.objects.filter(pk__in=adding.settings)
     form = ChildForm(request.POST or None, settings_queryset=setting_choices)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -245,10 +243,7 @@ def essentials(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
             "support_now": list(passport.support_items.live_on(on)),
             "next_review": passport.reviews.order_by("-held_on").first(),
             "senco": (
-                context["current_setting"]
-                .setting.memberships.filter(role=Role.SENCO)
-                .select_related("user")
-                .first()
+                holders(Duty.COORDINATE_SEN, at=context["current_setting"].setting).first()
                 if context["current_setting"]
                 else None
             ),
@@ -263,7 +258,9 @@ def download_record(request: AuthenticatedRequest, child_id: int, form: str) -> 
     child = get_child_for(request.user, child_id, Action.EXPORT)
     record = exports.subject_access_record(child)
     if form == "json":
-        response = JsonResponse(record, json_dumps_params={"indent": 2, "ensure_ascii": False})
+        response: HttpResponse = JsonResponse(
+            record, json_dumps_params={"indent": 2, "ensure_ascii": False}
+        )
     else:
         response = render(
             request, "passports/subject_access.html", {"child": child, "record": record}
@@ -494,7 +491,7 @@ def edit_item(
             setattr(item, name, value)
         if _applied(form, lambda: services.save_item(passport, item, request.user)):
             saved = _saved(request, child, SECTION_TITLES[section][0])
-            if section == "reviews" and item.decision == "request_assessment":
+            if isinstance(item, Review) and item.decision == "request_assessment":
                 # The review recommended an EHC needs assessment: go on to make the request.
                 return redirect(f"{reverse('ehcp-request', args=[child.pk])}?review={item.pk}")
             return saved

@@ -1,4 +1,5 @@
-"""The service navigation a signed-in person sees, from the roles they hold today."""
+"""The service navigation a signed-in person sees: each page's item is shown exactly when the person
+holds the duty (`access.standing`) that page's own gate requires."""
 
 from __future__ import annotations
 
@@ -6,38 +7,39 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from passport.access.policies import (
+    is_family,
     may_review_break_glass,
     may_use_emergency_access,
     school_groups_visible_to,
 )
-from passport.core.dates import today
-from passport.people.memberships import live_roles
-from passport.people.models import STAFF_ROLES, Role
+from passport.access.standing import Duty, holds
+from passport.people.models import User
 
 
 def navigation_items(request: HttpRequest) -> list[dict[str, object]]:
     """Return GOV.UK service navigation items for the signed-in person."""
     user = request.user
-    if not user.is_authenticated or getattr(request, "second_factor_pending", False):
+    if not isinstance(user, User) or getattr(request, "second_factor_pending", False):
         return []
-    roles = live_roles(user, on=today())
     items = [("Children", reverse("children"))]
-    if roles & {Role.SENCO, Role.SETTING_HEAD}:
+    if holds(user, Duty.LEAD_SETTING):
         items.append(("New arrivals", reverse("new-arrivals")))
         items.append(("Phase transfers", reverse("phase-transfers")))
-    if Role.LA_CASEWORKER in roles:
+    if holds(user, Duty.LA_CASEWORK):
         items.append(("Overdue confirmations", reverse("overdue-confirmations")))
         items.append(("EHC plans", reverse("ehcp-dashboard")))
         items.append(("SEN2 return", reverse("sen2-return")))
-    if roles & {Role.CLUSTER_LEAD, Role.SENCO, Role.SETTING_HEAD} and (
-        school_groups_visible_to(user).exists()
-    ):
+    # Cluster leads, and the SENCOs and heads of a group's settings (manage_school_group,
+    # lead_setting): the funding page's own test of whose pots a person sees.
+    if school_groups_visible_to(user).exists():
         items.append(("Funding", reverse("funding")))
-    if Role.DATA_PROTECTION_LEAD in roles:
+    if holds(user, Duty.PROTECT_DATA):
         items.append(("Data protection", reverse("data-protection")))
     if may_review_break_glass(user):
         items.append(("Emergency access reviews", reverse("break-glass-reviews")))
-    if roles & STAFF_ROLES:
+    # The directory is open to everyone signed in; the menu offers it to those who commission or
+    # refer, not to families.
+    if not is_family(user):
         items.append(("Service directory", reverse("directory")))
     if may_use_emergency_access(user):
         items.append(("Emergency access", reverse("break-glass")))

@@ -10,11 +10,11 @@ import pytest
 from passport.access import services as access_services
 from passport.access.policies import (
     children_for_commissioning,
-    may_manage_school_group,
     may_record_delivery,
     school_group_share_visible,
     school_groups_visible_to,
 )
+from passport.access.standing import Duty, holds
 from passport.core.dates import today
 from passport.organisations.models import Provider, SchoolGroup
 from passport.people.models import Membership, Role
@@ -53,8 +53,8 @@ def test_only_a_live_cluster_lead_manages_the_group(group):
     former = lead_of(group, ends_on=today() - dt.timedelta(days=1))
     other = lead_of(SchoolGroup.objects.create(name="Other partnership"))
     senco = staff(Role.SENCO, group.settings.first())
-    assert may_manage_school_group(lead, group)
-    assert not any(may_manage_school_group(u, group) for u in (former, other, senco))
+    assert holds(lead, Duty.MANAGE_SCHOOL_GROUP, at=group)
+    assert not any(holds(u, Duty.MANAGE_SCHOOL_GROUP, at=group) for u in (former, other, senco))
 
 
 def test_the_groups_sencos_see_its_share_and_teachers_do_not(group):

@@ -8,11 +8,11 @@ import zipfile
 from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
-from passport.access.policies import local_authorities_for_returns, may_export_la_returns
+from passport.access.standing import Duty, require
 from passport.audit import services as audit
 from passport.core.dates import today
 from passport.organisations.models import LocalAuthority
@@ -24,24 +24,17 @@ from passport.web.http import AuthenticatedRequest
 SHOWN_PROBLEMS = 100
 
 
-def _audit(
-    request: AuthenticatedRequest,
-    la: LocalAuthority | None,
-    action: str,
-    reason: str,
-    *,
-    allowed: bool = True,
-) -> None:
+def _audit(request: AuthenticatedRequest, la: LocalAuthority, action: str, reason: str) -> None:
     audit.record(
         actor=request.user,
-        role="la_caseworker" if allowed else "",
+        role="la_caseworker",
         relationship="",
-        acting_for=la.name if la else "",
+        acting_for=la.name,
         setting_id=None,
         action=action,
         child_id=None,
         reason=reason,
-        allowed=allowed,
+        allowed=True,
     )
 
 
@@ -57,10 +50,8 @@ def _zip(result: Sen2Return) -> bytes:
 @require_http_methods(["GET", "POST"])
 def sen2_return(request: AuthenticatedRequest) -> HttpResponse:
     """Check a local authority's SEN2 return field by field, then download it as CSV files."""
-    authorities = local_authorities_for_returns(request.user)
-    if not authorities.exists():
-        _audit(request, None, "export", "SEN2 return: not an LA caseworker", allowed=False)
-        raise Http404("No statutory returns for you here")
+    casework = require(request.user, Duty.LA_CASEWORK)
+    authorities = LocalAuthority.objects.filter(pk__in=casework.local_authorities)
     form = Sen2ReturnForm(
         request.POST or None,
         local_authorities=authorities,
@@ -70,8 +61,7 @@ def sen2_return(request: AuthenticatedRequest) -> HttpResponse:
         return render(request, "reports/sen2_return.html", {"form": form})
     la = form.cleaned_data["local_authority"]
     census = form.cleaned_data["census_date"]
-    if not may_export_la_returns(request.user, la):
-        raise Http404("No statutory returns for you here")
+    require(request.user, Duty.LA_CASEWORK, at=la)
     if "download" in request.POST:
         with tempfile.TemporaryDirectory() as folder:
             result = export_sen2(la, census_date=census, out_dir=Path(folder))

@@ -1,0 +1,91 @@
+"""Audit rows for access: one per decision about a child, one per child a list showed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from passport.access.break_glass import data_protection_setting
+from passport.access.links import active, organisation_of
+from passport.access.models import BreakGlass
+from passport.audit import services as audit
+from passport.core.dates import today
+from passport.people.memberships import live_memberships
+from passport.people.models import User
+
+if TYPE_CHECKING:
+    from passport.access.decisions import Decision
+
+
+def audit_decision(
+    user: User, decision: Decision, *, child_id: int | None, reason: str = "", action: str = ""
+) -> None:
+    """Write one audit row for an access decision."""
+    role: str = decision.role or ""
+    if not role and active(user):
+        role = next((m.role for m in live_memberships(user, today())), "")
+    setting_id = decision.setting_id
+    if decision.flagged or not decision.allowed:
+        setting_id = data_protection_setting(child_id)
+    if decision.flagged and not reason and child_id is not None:
+        opening = (
+            BreakGlass.objects.filter(user=user, child_id=child_id).order_by("-opened_at").first()
+        )
+        reason = f"Emergency access: {opening.reason}" if opening else ""
+    audit.record(
+        actor=user,
+        role=str(role),
+        relationship=str(decision.relationship or ""),
+        acting_for=decision.acting_for,
+        setting_id=setting_id,
+        action=action or str(decision.action),
+        child_id=child_id,
+        sections=sorted(decision.sections),
+        reason=reason,
+        allowed=decision.allowed,
+        flagged=decision.flagged,
+    )
+
+
+def audit_list(user: User, count: int, where: str) -> None:
+    """Write one audit row for a list of children shown to someone."""
+    roles = [m.role for m in live_memberships(user, today())] if active(user) else []
+    audit.record(
+        actor=user,
+        role=roles[0] if roles else "",
+        relationship="",
+        acting_for="",
+        setting_id=None,
+        action="list",
+        child_id=None,
+        reason=f"{where}: {count} children",
+        allowed=True,
+    )
+
+
+def audit_children_listed(user: User, child_ids: Iterable[int], where: str) -> None:
+    """Write one audit row for each child a list or search showed someone, in one go.
+
+    The family then sees who saw their child in a list. A list that showed nobody (a search that
+    found no one) still leaves one row saying so.
+    """
+    shown = list(dict.fromkeys(child_ids))
+    if not shown:
+        audit_list(user, 0, where)
+        return
+    memberships = live_memberships(user, today()) if active(user) else []
+    first = memberships[0] if memberships else None
+    audit.record_many(
+        audit.Entry(
+            actor=user,
+            role=first.role if first else "",
+            relationship="",
+            acting_for=organisation_of(first) if first else "",
+            setting_id=None,
+            action="list",
+            child_id=child_id,
+            reason=where,
+            allowed=True,
+        )
+        for child_id in shown
+    )
