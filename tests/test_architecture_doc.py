@@ -7,7 +7,7 @@ import tomllib
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
-MARKER = "<!-- rooms: kept equal to [tool.importlinter] contract \"rooms\""
+MARKER = '<!-- rooms: kept equal to [tool.importlinter] contract "rooms"'
 
 
 def contract_layers() -> list[str]:

@@ -8,7 +8,7 @@ grants in rules.toml say what each relationship gives. The policy never imports 
 This module is the policy's one front: it names what the modules beside it define, by job:
 `links` (relationships), `decisions` (one child), `lists` (many children, search), `break_glass`
 (emergency access and its review), `recording` (audit rows), and the questions about duties at
-organisations, read from `standing` (`school_groups`, `transfers`, `duty_questions`).
+organisations, read from `standing` (`school_groups`, `transfers`).
 """
 
 from __future__ import annotations
@@ -27,11 +27,6 @@ from passport.access.decisions import (
     decide,
     get_child_for,
     may_record_delivery,
-)
-from passport.access.duty_questions import (
-    local_authorities_for_returns,
-    may_export_la_returns,
-    may_manage_directory,
 )
 from passport.access.links import is_family, links
 from passport.access.lists import (
@@ -68,11 +63,8 @@ __all__ = [
     "get_child_for",
     "is_family",
     "links",
-    "local_authorities_for_returns",
     "may_decide_transfer_away",
     "may_decide_transfers_away",
-    "may_export_la_returns",
-    "may_manage_directory",
     "may_record_delivery",
     "may_review_break_glass",
     "may_use_emergency_access",

@@ -86,3 +86,12 @@ def places_seen(
     if standing.kind is Standing.PROVIDER:
         return places.filter(pk__in=[place.pk for place in recordable_places(user, commission)])
     return places
+
+
+def commissions_delivered_by(user: User) -> QuerySet[Commission]:
+    """Return the approved commissions the person's providers deliver (the funding page's list
+    for health and therapy professionals, and what puts Funding in their menu)."""
+    return Commission.objects.filter(
+        provider_id__in=scope(user, Duty.DELIVER_FOR_PROVIDER).providers,
+        status=Commission.Status.APPROVED,
+    )

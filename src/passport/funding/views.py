@@ -23,7 +23,7 @@ from passport.access.policies import (
     school_groups_visible_to,
 )
 from passport.access.rules import Action
-from passport.access.standing import Duty, holds, require, scope
+from passport.access.standing import Duty, holds, require
 from passport.core.dates import today
 from passport.core.policy import current_pack
 from passport.directory.models import Service
@@ -41,6 +41,7 @@ from passport.funding.standing import (
     CommissionStanding,
     Standing,
     commission_standing,
+    commissions_delivered_by,
     group_share,
     places_seen,
     recordable_places,
@@ -75,10 +76,7 @@ def funding(request: AuthenticatedRequest) -> HttpResponse:
     """The school groups whose pots I may see, and commissions I deliver for."""
     groups = list(school_groups_visible_to(request.user))
     delivering = list(
-        Commission.objects.filter(
-            provider_id__in=scope(request.user, Duty.DELIVER_FOR_PROVIDER).providers,
-            status=Commission.Status.APPROVED,
-        ).select_related("school_group", "provider")
+        commissions_delivered_by(request.user).select_related("school_group", "provider")
     )
     if not groups and not delivering:
         raise Http404(

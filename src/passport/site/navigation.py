@@ -13,6 +13,7 @@ from passport.access.policies import (
     school_groups_visible_to,
 )
 from passport.access.standing import Duty, holds
+from passport.funding.standing import commissions_delivered_by
 from passport.people.models import User
 
 
@@ -29,9 +30,9 @@ def navigation_items(request: HttpRequest) -> list[dict[str, object]]:
         items.append(("Overdue confirmations", reverse("overdue-confirmations")))
         items.append(("EHC plans", reverse("ehcp-dashboard")))
         items.append(("SEN2 return", reverse("sen2-return")))
-    # Cluster leads, and the SENCOs and heads of a group's settings (manage_school_group,
-    # lead_setting): the funding page's own test of whose pots a person sees.
-    if school_groups_visible_to(user).exists():
+    # Cluster leads, the SENCOs and heads of a group's settings (manage_school_group,
+    # lead_setting) and professionals delivering a commission: the funding page's own test.
+    if school_groups_visible_to(user).exists() or commissions_delivered_by(user).exists():
         items.append(("Funding", reverse("funding")))
     if holds(user, Duty.PROTECT_DATA):
         items.append(("Data protection", reverse("data-protection")))

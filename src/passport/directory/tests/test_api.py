@@ -11,7 +11,7 @@ from typing import Any, cast
 import pytest
 from django.test import Client
 
-from passport.access.policies import may_manage_directory
+from passport.access.standing import Duty, holds
 from passport.directory.models import Service
 from passport.directory.oruk.validation import validate_service, validate_service_page
 from passport.directory.services import import_services
@@ -155,8 +155,10 @@ def test_only_administrators_and_cluster_leads_manage_the_directory(
     inactive.is_active = False
     inactive.save()
 
-    assert may_manage_directory(administrator) and may_manage_directory(cluster_lead)
-    assert not may_manage_directory(senco)
-    assert not may_manage_directory(cast(User, UserFactory()))
-    assert not may_manage_directory(former)
-    assert not may_manage_directory(inactive)
+    assert holds(administrator, Duty.MANAGE_DIRECTORY) and holds(
+        cluster_lead, Duty.MANAGE_DIRECTORY
+    )
+    assert not holds(senco, Duty.MANAGE_DIRECTORY)
+    assert not holds(cast(User, UserFactory()), Duty.MANAGE_DIRECTORY)
+    assert not holds(former, Duty.MANAGE_DIRECTORY)
+    assert not holds(inactive, Duty.MANAGE_DIRECTORY)

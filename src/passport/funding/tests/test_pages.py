@@ -254,3 +254,15 @@ def test_a_therapist_sees_a_childs_name_in_a_commission_only_if_consent_covers_i
     page = client.get(reverse("funding-commission", args=[commission.pk])).content.decode()
     assert named.full_name in page
     assert unnamed.full_name not in page and unnamed.family_name not in page
+
+
+def test_a_therapist_finds_funding_in_the_menu_once_their_provider_delivers_a_commission(
+    client, world
+):
+    client.force_login(world.therapist)
+    assert b'href="/funding/"' not in client.get(reverse("children")).content
+    assert client.get(reverse("funding")).status_code == 404
+    _, commission = commissioned(world)
+    assert commission.status == Commission.Status.APPROVED
+    assert b'href="/funding/"' in client.get(reverse("children")).content
+    assert client.get(reverse("funding")).status_code == 200

@@ -9,7 +9,7 @@ import zipfile
 import pytest
 from django.urls import reverse
 
-from passport.access.policies import local_authorities_for_returns, may_export_la_returns
+from passport.access.standing import Duty, holds, scope
 from passport.audit.models import AuditEvent
 from passport.ehcp.models import AssessmentRequest
 from passport.people.models import Role
@@ -58,12 +58,12 @@ def test_only_caseworkers_of_an_la_may_build_its_returns():
     bristol, other = local_authority("801"), local_authority("803")
     caseworker = caseworker_at("801")
     school = SettingFactory()
-    assert may_export_la_returns(caseworker, bristol)
-    assert not may_export_la_returns(caseworker, other)
-    assert not may_export_la_returns(staff(Role.SENCO, school), bristol)
-    assert not may_export_la_returns(parent_of(child_on_roll(school)), bristol)
+    assert holds(caseworker, Duty.LA_CASEWORK, at=bristol)
+    assert not holds(caseworker, Duty.LA_CASEWORK, at=other)
+    assert not holds(staff(Role.SENCO, school), Duty.LA_CASEWORK, at=bristol)
+    assert not holds(parent_of(child_on_roll(school)), Duty.LA_CASEWORK, at=bristol)
     caseworker.is_active = False
-    assert list(local_authorities_for_returns(caseworker)) == []
+    assert not scope(caseworker, Duty.LA_CASEWORK).local_authorities
 
 
 def test_the_url_is_the_one_the_navigation_names():
