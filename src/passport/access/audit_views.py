@@ -109,7 +109,7 @@ def who_has_seen(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
     """Show a parent or young person everyone who opened or changed the passport."""
     user = cast(User, request.user)
     child = get_child_for(user, child_id, Action.READ)
-    if child.access_decision.relationship not in FAMILY_RELATIONSHIPS:  # type: ignore[attr-defined]
+    if child.access_decision.relationship not in FAMILY_RELATIONSHIPS:
         raise Http404("This page is for the child's family")
     history = services.family_access_history(child.pk, viewer=user)
     page = Paginator(history, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -72,9 +72,9 @@ def get_child_for(user: User, child_id: int, action: Action) -> Child:
     )
     if not decision.allowed or child is None:
         raise ChildNotFound("No child with that id is visible to you")
-    child.access_decision = decision  # type: ignore[attr-defined]
+    child.access_decision = decision
     # Pages show or hide links for the other actions without looking the relationships up again.
-    child.permitted_actions = _actions_from(found)  # type: ignore[attr-defined]
+    child.permitted_actions = _actions_from(found)
     return child
 
 

@@ -1505,8 +1505,8 @@ def remove_demo_data() -> dict[str, int]:
         LayerAssignment,
         AboutMeContribution,
     ):
-        model.history.filter(passport_id__in=passport_ids).delete()  # type: ignore[attr-defined]
-    Passport.history.filter(id__in=passport_ids).delete()  # type: ignore[attr-defined]
+        model.history.filter(passport_id__in=passport_ids).delete()
+    Passport.history.filter(id__in=passport_ids).delete()
     Membership.objects.filter(
         Q(user__in=users)
         | Q(setting__in=settings)

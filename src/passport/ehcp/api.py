@@ -359,7 +359,7 @@ def give_advice(request: HttpRequest, payload: EhcAdviceGivenIn) -> Status[Advic
     # One audited decision; the actions it permits say whether this is the caseworker
     # recording advice (decide) or the professional asked giving it (advise).
     user, child = _child_named(request, payload.child_id, Action.READ)
-    permitted = child.permitted_actions  # type: ignore[attr-defined]
+    permitted = child.permitted_actions
     deciding = Action.DECIDE in permitted
     if not deciding and Action.ADVISE not in permitted:
         raise ValidationError({"child_id": "No child with that id is visible to you"})

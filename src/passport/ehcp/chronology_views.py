@@ -20,7 +20,7 @@ def _chronology_for(
     child = get_child_for(request.user, child_id, action)
     if request.method not in ("GET", "HEAD"):
         return HttpResponseNotAllowed(["GET"])
-    return build_chronology(child, sections=child.access_decision.sections)  # type: ignore[attr-defined]
+    return build_chronology(child, sections=child.access_decision.sections)
 
 
 @login_required

@@ -88,7 +88,7 @@ def timeline(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
     child = services.child_with_ehcp(request.user, child_id, Action.READ)
     request_row = services.current_request(child)
     plan = services.current_plan(child)
-    actions = child.permitted_actions  # type: ignore[attr-defined]
+    actions = child.permitted_actions
     return render(
         request,
         "ehcp/timeline.html",
@@ -216,10 +216,7 @@ def plan(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
     current = services.current_plan(child)
     if current is None:
         return render(request, "ehcp/plan.html", {"child": child, "plan": None})
-    may_edit = (
-        Action.DECIDE in child.permitted_actions  # type: ignore[attr-defined]
-        and current.status == Plan.Status.DRAFT
-    )
+    may_edit = Action.DECIDE in child.permitted_actions and current.status == Plan.Status.DRAFT
     form = None
     if may_edit:
         initial = {name: getattr(current, name) for name in forms.PlanSectionsForm.base_fields}

@@ -232,7 +232,7 @@ class ChildOut(Schema):
     def resolve_current_setting(obj: Child) -> Setting | None:
         if _if_shown(obj, "identity", True) is None:
             return None
-        live = obj.enrolments.live_on(today()).select_related("setting")  # type: ignore[attr-defined]
+        live = obj.enrolments.live_on(today()).select_related("setting")
         enrolment = live.order_by("registration", "-starts_on").first()
         return enrolment.setting if enrolment else None
 

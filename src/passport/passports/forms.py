@@ -48,7 +48,7 @@ class ChildForm(GovukForm):
         queryset=None,
         required=False,
         empty_label=None,
-        widget=forms.RadioSelect,  # type: ignore[arg-type]
+        widget=forms.RadioSelect,
         error_messages={"invalid_choice": "Select one of your settings"},
     )
 

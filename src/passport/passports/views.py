@@ -91,7 +91,7 @@ def children_list(request: AuthenticatedRequest) -> HttpResponse:
     page = Paginator(children, PAGE_SIZE).get_page(request.GET.get("page"))
     shown = sections_for_children(request.user, [child.pk for child in page.object_list])
     for child in page.object_list:
-        child.sections_shown = shown.get(child.pk, frozenset())  # type: ignore[attr-defined]
+        child.sections_shown = shown.get(child.pk, frozenset())
     audit_children_listed(
         request.user, [child.pk for child in page.object_list], f"children list page {page.number}"
     )
@@ -192,8 +192,8 @@ def _passport_context(
 ) -> dict[str, Any]:
     pack = current_pack()
     layers = list(passport.layer_assignments.all()) if passport else []
-    actions = child.permitted_actions  # type: ignore[attr-defined]
-    decision = child.access_decision  # type: ignore[attr-defined]
+    actions = child.permitted_actions
+    decision = child.access_decision
     return {
         "child": child,
         "passport": passport,
@@ -280,7 +280,7 @@ def download_page(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
 def history(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
     """Show every version of the passport: what changed, who changed it and when."""
     child, passport = _passport_for(request, child_id, Action.READ)
-    if not child.access_decision.shows("history"):  # type: ignore[attr-defined]
+    if not child.access_decision.shows("history"):
         raise Http404("No history for you here")
     return render(
         request,

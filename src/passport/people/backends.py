@@ -15,7 +15,7 @@ class SignInThrottle(AxesStandaloneBackend):
     web, so it is not throttled; django-axes would otherwise refuse it.
     """
 
-    def authenticate(  # type: ignore[override]
+    def authenticate(
         self,
         request: HttpRequest | None,
         username: str | None = None,

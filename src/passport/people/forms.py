@@ -41,7 +41,7 @@ class SignInForm(GovukForm):
         if user is None:
             # Never say which of the two was wrong: that would confirm an account exists.
             raise ValidationError("Enter a correct email address and password")
-        self.user = user  # type: ignore[assignment]
+        self.user = user
         return data
 
 

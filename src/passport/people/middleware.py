@@ -60,7 +60,7 @@ def _why_session_ends(request: HttpRequest) -> str | None:
         return SIGNED_OUT_TOO_LONG
     if now - seen_at > settings.PASSPORT_SESSION_IDLE_SECONDS:
         return SIGNED_OUT_IDLE
-    roles = live_roles(user)  # type: ignore[arg-type]
+    roles = live_roles(user)
     if not roles:
         return SIGNED_OUT_NO_ACCESS
     request.live_roles = roles  # type: ignore[attr-defined]
@@ -103,7 +103,7 @@ class SessionRules:
         kwargs: dict[str, Any],
     ) -> HttpResponse | None:
         user = request.user
-        if not user.is_authenticated or user.is_verified():  # type: ignore[union-attr,attr-defined]
+        if not user.is_authenticated or user.is_verified():  # type: ignore[attr-defined]
             return None
         if not needs_second_factor(getattr(request, "live_roles", ())):
             return None
@@ -113,7 +113,7 @@ class SessionRules:
         if _is_api(request):
             request.user = AnonymousUser()
             return None
-        has_app = authenticator_for(user) is not None  # type: ignore[arg-type]
+        has_app = authenticator_for(user) is not None
         return redirect("sign-in-code" if has_app else "set-up-authenticator")
 
 

@@ -7,7 +7,7 @@ from django.test.client import ClientMixin
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
+def fast_password_hashing(settings) -> None:
     """Hash test passwords quickly; the real hasher is slow on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -23,7 +23,7 @@ def force_login_passes_second_factor(monkeypatch: pytest.MonkeyPatch) -> None:
 
     original = ClientMixin.force_login
 
-    def force_login(self: ClientMixin, user, backend=None) -> None:  # type: ignore[no-untyped-def]
+    def force_login(self: ClientMixin, user, backend=None) -> None:
         original(self, user, backend)
         pass_second_factor(self, user)
 

@@ -26,14 +26,14 @@ def pass_second_factor(client: ClientMixin, user: User) -> None:
     if not needs_second_factor(live_roles(user)):
         return
     device = authenticator_for(user) or give_authenticator(user)
-    session = client.session  # type: ignore[attr-defined]
+    session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
 
 
 def sign_in_as(client: ClientMixin, user: User) -> None:
     """Sign the client in as the user, with the second factor done, as a real sign-in ends."""
-    client.force_login(user)  # type: ignore[attr-defined]
+    client.force_login(user)
     pass_second_factor(client, user)
 
 

@@ -33,7 +33,7 @@ class SessionAuth(APIKeyCookie):
     def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
         user = request.user
         if user.is_authenticated and user.is_active:
-            return user  # type: ignore[return-value]
+            return user
         return None
 
 

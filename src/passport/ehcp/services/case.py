@@ -12,7 +12,7 @@ from passport.people.models import User
 def child_with_ehcp(user: User, child_id: int, action: Action) -> Child:
     """Return the child if the person may take the action and see the EHC section, else 404."""
     child = get_child_for(user, child_id, action)
-    if not child.access_decision.shows("ehcp"):  # type: ignore[attr-defined]
+    if not child.access_decision.shows("ehcp"):
         raise ChildNotFound("No child with that id is visible to you")
     return child
 

@@ -149,7 +149,7 @@ def export_common_transfer_file(request: HttpRequest, query: Query[ExportQuery])
             raise ValidationError(
                 {"child_id": "No child with that id can be exported from this setting"}
             ) from exc
-        if child.access_decision.setting_id != setting.pk:  # type: ignore[attr-defined]
+        if child.access_decision.setting_id != setting.pk:
             raise ValidationError(
                 {"child_id": "No child with that id can be exported from this setting"}
             )

@@ -84,7 +84,7 @@ def next_setting(child: Child, setting: Setting) -> Setting | None:
 def sen_history(passport: Passport) -> list[CtfSen]:
     """Return each period of SEN provision, from the passport's versions, oldest first."""
     history: list[CtfSen] = []
-    rows = passport.history.order_by("history_date", "history_id").values_list(  # type: ignore[attr-defined]
+    rows = passport.history.order_by("history_date", "history_id").values_list(
         "history_date", "sen_provision"
     )
     for when, provision in rows:

@@ -83,7 +83,7 @@ class Command(BaseCommand):
                 total=total or 1,
                 unit="service",
                 file=self.stderr._out,
-                leave=False,  # type: ignore[attr-defined]
+                leave=False,
             ) as bar:
                 report = import_services(
                     document,
@@ -102,7 +102,7 @@ class Command(BaseCommand):
         total = services.count()
         contents: list[dict[str, Any]] = []
         page = 1
-        with tqdm(total=total, unit="service", file=self.stderr._out, leave=False) as bar:  # type: ignore[attr-defined]
+        with tqdm(total=total, unit="service", file=self.stderr._out, leave=False) as bar:
             while True:
                 feed = services_feed(services, page=page, per_page=MAX_PER_PAGE, full=True)
                 contents += feed["contents"]

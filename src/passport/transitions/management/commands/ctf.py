@@ -64,7 +64,7 @@ class Command(BaseCommand):
             opened = open_ctf(path)
         except CtfError as exc:
             raise CommandError(f"{path.name} was not imported: {exc}") from exc
-        with tqdm(total=opened[1].pupils, unit="pupil", file=self.stderr._out) as bar:  # type: ignore[attr-defined]
+        with tqdm(total=opened[1].pupils, unit="pupil", file=self.stderr._out) as bar:
             try:
                 report = import_ctf(
                     path,
