@@ -36,6 +36,9 @@ class AuditAction(models.TextChoices):
     REQUEST_TRANSFER = "request_transfer", "Ask to admit a child on roll elsewhere"
     CONFIRM_TRANSFER = "confirm_transfer", "Confirm a transfer to another setting"
     DECLINE_TRANSFER = "decline_transfer", "Decline a transfer to another setting"
+    RELEASE_TRANSFER = "release_transfer", "Let a setting ask again for a declined transfer"
+    STATUTORY_RETURN = "statutory_return", "Include in a statutory return"
+    IDENTIFIER_MATCH = "identifier_match", "Be told a child with an identifier is recorded"
     # Not about one child: a page or operation for a setting, LA, group or provider (standing).
     USE_DUTY = "use_duty", "Act for an organisation"
 
@@ -89,6 +92,20 @@ ACTION_WORDS: dict[str, ActionWords] = {
     ),
     AuditAction.DECLINE_TRANSFER: ActionWords(
         "refused a request for {name} to move to another setting", "decline the transfer of"
+    ),
+    AuditAction.RELEASE_TRANSFER: ActionWords(
+        "let a setting whose request was refused ask again for {name} to move",
+        "release a refused transfer of",
+    ),
+    AuditAction.STATUTORY_RETURN: ActionWords(
+        "included {name} in the SEN2 return the local authority sends to the Department for "
+        "Education",
+        "include in the SEN2 return",
+    ),
+    AuditAction.IDENTIFIER_MATCH: ActionWords(
+        "tried to add a new child with the same {sections} as {name}, and was told {name} is "
+        "already recorded",
+        "add a new child with the same identifier as",
     ),
     AuditAction.USE_DUTY: ActionWords(
         "used a page for their organisation", "use a page for an organisation, not"

@@ -98,6 +98,13 @@ class Retention(_Strict):
     sen_records_years_after_birth: int = Field(ge=25, le=100)
 
 
+class PlausibleDates(_Strict):
+    """How far back a date of birth and how far ahead a start date may be."""
+
+    oldest_age_years: int = Field(default=25, ge=18, le=30)
+    start_date_days_ahead: int = Field(default=366, ge=1, le=731)
+
+
 class LocalTermDates(_Strict):
     """A local authority's own term dates for one school year, replacing the English defaults."""
 
@@ -164,6 +171,9 @@ class Funding(_Strict):
     approval_threshold_pence: int = Field(ge=0)
     chargeable_outcomes: list[str] = Field(min_length=1)
     stream: list[FundingStream] = Field(min_length=1)
+    # Statistical disclosure control of the dashboard and plan (docs/funding.md): a figure about
+    # fewer children than this is merged or withheld.
+    fewest_children_shown: int = Field(default=5, ge=2, le=20)
 
     @model_validator(mode="after")
     def _codes_known(self) -> Funding:
@@ -259,6 +269,7 @@ class PolicyPack(_Strict):
     timescales: Timescales
     reviews: Reviews
     retention: Retention
+    plausible_dates: PlausibleDates = Field(default_factory=PlausibleDates)
     transitions: Transitions = Field(default_factory=Transitions)
     ehcp: Ehcp
     support_kinds: list[SupportKind] = Field(default_factory=list)
