@@ -36,7 +36,7 @@ SIGNED_IN = {
     "overdue-confirmations",
     "phase-transfers",
     # Transfers a CTF asked for: listed and decided only where access.policies.
-    # may_decide_transfer_away allows (the current school's SENCO or head, or the LA); 404 for
+    # may_grant_access_to_child allows (the current school's SENCO or head, or the LA); 404 for
     # anyone else, without the child's name (transitions/ctf/tests/test_takeover.py).
     "pending-transfers",
     "decline-transfer",

@@ -8,7 +8,8 @@ grants in rules.toml say what each relationship gives. The policy never imports 
 This module is the policy's one front: it names what the modules beside it define, by job:
 `links` (relationships), `decisions` (one child), `lists` (many children, search), `break_glass`
 (emergency access and its review), `recording` (audit rows), and the questions about duties at
-organisations, read from `standing` (`school_groups`, `transfers`).
+organisations, read from `standing` (`school_groups`, and `grants`: who may give a setting access
+to a child by admitting them or deciding a transfer).
 """
 
 from __future__ import annotations
@@ -28,6 +29,12 @@ from passport.access.decisions import (
     get_child_for,
     may_record_delivery,
 )
+from passport.access.grants import (
+    NoStandingToGrant,
+    may_grant_access_to_child,
+    may_grant_access_to_children,
+    require_grant_access,
+)
 from passport.access.links import is_family, links
 from passport.access.lists import (
     children_showing,
@@ -36,19 +43,24 @@ from passport.access.lists import (
     sections_for_children,
     visible_children,
 )
-from passport.access.recording import audit_children_listed, audit_decision, audit_list
+from passport.access.recording import (
+    audit_children_listed,
+    audit_decision,
+    audit_list,
+    record_identifier_matches,
+)
 from passport.access.rules import Action, Relationship
 from passport.access.school_groups import (
     children_for_commissioning,
     school_group_share_visible,
     school_groups_visible_to,
 )
-from passport.access.transfers import may_decide_transfer_away, may_decide_transfers_away
 
 __all__ = [
     "Action",
     "ChildNotFound",
     "Decision",
+    "NoStandingToGrant",
     "Relationship",
     "Reviewer",
     "audit_children_listed",
@@ -63,12 +75,14 @@ __all__ = [
     "get_child_for",
     "is_family",
     "links",
-    "may_decide_transfer_away",
-    "may_decide_transfers_away",
+    "may_grant_access_to_child",
+    "may_grant_access_to_children",
     "may_record_delivery",
     "may_review_break_glass",
     "may_use_emergency_access",
     "narrowed_to_section",
+    "record_identifier_matches",
+    "require_grant_access",
     "school_group_share_visible",
     "school_groups_visible_to",
     "searched",

@@ -16,7 +16,13 @@ from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
-from passport.access.policies import Action, ChildNotFound, audit_children_listed, get_child_for
+from passport.access.policies import (
+    Action,
+    ChildNotFound,
+    audit_children_listed,
+    get_child_for,
+    require_grant_access,
+)
 from passport.access.standing import Duty, scope
 from passport.children.models import Child
 from passport.core.dates import today
@@ -109,15 +115,24 @@ def _child(user: User, child_id: int) -> Child:
 
 @router.post(
     "/admissions",
-    response={201: AdmissionOut, **ERRORS_CREATE},
-    summary="Admit a child you work with to another setting",
+    response={201: AdmissionOut, **ERRORS_CREATE, 404: Problem},
+    summary="Admit a child on roll at your setting to another setting",
 )
 def admit_child(request: HttpRequest, payload: AdmissionIn) -> Status[Admission]:
     """Record the child's admission to the setting with this URN from a date: its SENCO can read
     the passport at once and is told by email; your setting's access ends the day before.
-    Recording the same admission again returns it unchanged."""
+    Recording the same admission again returns it unchanged. Only the SENCO or head of a
+    setting the child is on roll at now may: a setting the child is only going to attend
+    is answered 404, as the page refuses it, and the attempt is audited."""
     user = signed_in(request)
     child = _child(user, payload.child_id)
+    require_grant_access(
+        user,
+        child,
+        action=Action.WRITE,
+        refused=f"the {payload.registration} admission to the setting with URN "
+        f"{payload.setting_urn} was not recorded",
+    )
     setting = Setting.objects.filter(urn=payload.setting_urn).first()
     if setting is None:
         raise ValidationError({"setting_urn": "No setting has that URN: check it on GIAS"})
@@ -226,6 +241,9 @@ class DeclinedTransferOut(Schema):
     status: str
     decided_at: dt.datetime
     reason: str
+    released_at: dt.datetime | None = Field(
+        description="Until released, further requests for the child from that setting are refused"
+    )
 
 
 def _transfer(transfer_id: int) -> PendingTransfer:
@@ -271,6 +289,24 @@ def confirm_pending_transfer(request: HttpRequest, transfer_id: RowId) -> Status
     except services.TransferAlreadyDecided as exc:
         raise HttpError(409, exc.messages[0]) from exc
     return Status(201, admission)
+
+
+@router.post(
+    "/pending-transfers/{transfer_id}/release",
+    response={200: DeclinedTransferOut, **ERRORS_DECIDE},
+    summary="Let the setting whose transfer you declined ask again for the child",
+)
+def release_declined_transfer(request: HttpRequest, transfer_id: RowId) -> PendingTransfer:
+    """A declined transfer holds further requests for the child from the same setting: release
+    it, and a new CTF from that setting waits for a decision again. Audited. A transfer that is
+    not declined, or released already, answers 409."""
+    user = signed_in(request)
+    try:
+        return services.release_declined_transfer(_transfer(transfer_id), by=user)
+    except PermissionDenied as exc:  # refused and audited by the service
+        raise Http404(NO_SUCH_TRANSFER) from exc
+    except services.TransferAlreadyDecided as exc:
+        raise HttpError(409, exc.messages[0]) from exc
 
 
 @router.post(

@@ -126,3 +126,9 @@ class ConfirmTransferForm(GovukForm):
     """The Confirm button of one pending transfer."""
 
     transfer = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+
+
+class ReleaseTransferForm(GovukForm):
+    """The Release button of one declined transfer that holds further requests."""
+
+    release = forms.IntegerField(min_value=1, max_value=2**63 - 1)

@@ -236,6 +236,14 @@ class PendingTransfer(models.Model):
     notified_at = models.DateTimeField(
         null=True, blank=True, help_text="When the current setting's SENCOs were emailed"
     )
+    # A declined transfer holds further requests for the child from the same setting until the
+    # setting the child is on roll at, or the local authority, releases it.
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    released_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a declined transfer stopped holding new requests"
+    )
 
     class Meta:
         ordering = ["requested_at", "pk"]
@@ -254,6 +262,10 @@ class PendingTransfer(models.Model):
                 condition=~Q(status="declined") | ~Q(reason=""),
                 name="pending_transfer_declined_with_reason",
             ),
+            models.CheckConstraint(
+                condition=Q(released_at__isnull=True) | Q(status="declined"),
+                name="pending_transfer_only_declined_released",
+            ),
         ]
         indexes = [
             models.Index(
@@ -261,7 +273,17 @@ class PendingTransfer(models.Model):
                 condition=Q(status="pending"),
                 name="pending_transfer_waiting",
             ),
+            models.Index(
+                fields=["child", "to_setting"],
+                condition=Q(status="declined", released_at__isnull=True),
+                name="pending_transfer_held",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.child} to {self.to_setting}: {self.get_status_display()}"
+
+    @property
+    def holds_requests(self) -> bool:
+        """Whether this declined transfer refuses further requests from the same setting."""
+        return self.status == self.Status.DECLINED and self.released_at is None

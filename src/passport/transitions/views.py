@@ -9,7 +9,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from passport.access.policies import Action, audit_children_listed, get_child_for, visible_children
+from passport.access.policies import (
+    Action,
+    audit_children_listed,
+    get_child_for,
+    require_grant_access,
+    visible_children,
+)
 from passport.access.standing import Duty, holds, require, scope
 from passport.audit.models import AuditAction
 from passport.children.models import Child, Enrolment
@@ -23,6 +29,7 @@ from passport.transitions.forms import (
     ConfirmTransferForm,
     DeclineTransferForm,
     MoveForm,
+    ReleaseTransferForm,
     SupportInPlaceForm,
     TransferPlanForm,
 )
@@ -129,6 +136,11 @@ def record_move(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
     form = MoveForm(
         request.POST if request.method == "POST" else None, initial={"registration": "main"}
     )
+    if request.method == "POST":
+        # The question the API asks too: only a setting the child is on roll at now moves them.
+        require_grant_access(
+            request.user, child, action=Action.WRITE, refused="the move was not recorded"
+        )
     if request.method == "POST" and enrolment is not None and form.is_valid():
         data = form.cleaned_data
         try:
@@ -302,10 +314,13 @@ def _require_deciding_transfers(user: User) -> None:
         require(user, Duty.LA_CASEWORK)
 
 
-def _waiting_transfer(transfer_id: int) -> PendingTransfer:
-    """Return a transfer still waiting for a decision, or 404 (decided ones are gone from here)."""
+def _waiting_transfer(
+    transfer_id: int, status: str = PendingTransfer.Status.PENDING
+) -> PendingTransfer:
+    """Return a transfer still waiting for a decision (or a declined one holding requests, to
+    release), or 404 (others are gone from here)."""
     pending = (
-        PendingTransfer.objects.filter(pk=transfer_id, status=PendingTransfer.Status.PENDING)
+        PendingTransfer.objects.filter(pk=transfer_id, status=status, released_at__isnull=True)
         .select_related("child", "from_setting", "to_setting")
         .first()
     )
@@ -314,12 +329,32 @@ def _waiting_transfer(transfer_id: int) -> PendingTransfer:
     return pending
 
 
+def _release(request: AuthenticatedRequest, form: ReleaseTransferForm) -> HttpResponse:
+    """Release a declined transfer from the Release button, or 404 (refusals audited)."""
+    if not form.is_valid():
+        raise Http404("No transfer with that id is waiting for your decision")
+    declined = _waiting_transfer(form.cleaned_data["release"], PendingTransfer.Status.DECLINED)
+    try:
+        services.release_declined_transfer(declined, by=request.user)
+    except PermissionDenied as exc:
+        raise Http404("No transfer with that id is waiting for your decision") from exc
+    except services.TransferAlreadyDecided as exc:
+        raise Http404("No transfer with that id is waiting for your decision") from exc
+    messages.success(
+        request,
+        f"{declined.to_setting.name} can ask again for {declined.child.full_name} to move there",
+    )
+    return redirect("pending-transfers")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def pending_transfers(request: AuthenticatedRequest) -> HttpResponse:
     """Transfers a CTF asked for, of children on roll at my setting or in my LA: confirm them
     here, or go on to decline them with a reason."""
     _require_deciding_transfers(request.user)
+    if request.method == "POST" and "release" in request.POST:
+        return _release(request, ReleaseTransferForm(request.POST))
     form = ConfirmTransferForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not form.is_valid():
@@ -339,11 +374,16 @@ def pending_transfers(request: AuthenticatedRequest) -> HttpResponse:
             )
             return redirect("pending-transfers")
     transfers = services.pending_transfers_to_decide(request.user)
+    declined = services.declined_transfers_to_release(request.user)
     audit_children_listed(
-        request.user, [t.child_id for t in transfers], "pending transfers to confirm"
+        request.user,
+        [t.child_id for t in transfers + declined],
+        "pending transfers to confirm",
     )
     return render(
-        request, "transitions/pending_transfers.html", {"transfers": transfers, "form": form}
+        request,
+        "transitions/pending_transfers.html",
+        {"transfers": transfers, "declined": declined, "form": form},
     )
 
 
@@ -372,7 +412,8 @@ def decline_transfer(request: AuthenticatedRequest, transfer_id: int) -> HttpRes
             messages.success(
                 request,
                 f"You declined the transfer of {pending.child.full_name} to "
-                f"{pending.to_setting.name}. Nothing has changed",
+                f"{pending.to_setting.name}. Nothing has changed, and it cannot ask again "
+                "until you release it",
             )
             return redirect("pending-transfers")
     return render(request, "transitions/decline_transfer.html", {"pending": pending, "form": form})

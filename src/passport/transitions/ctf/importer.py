@@ -11,6 +11,12 @@ A file is only as trustworthy as whoever wrote it: a pupil on roll at another se
 moved, but waits as a pending transfer for that setting or the local authority to confirm; a
 pupil on no roll after leaving for home education or England, or never enrolled, waits for the
 local authority alone. A pupil whose last roll simply ended (a phase transfer) is admitted.
+
+Nothing the file's header says (the sending school's name or numbers) decides what the report
+says or is shown to anyone: the report's wording for a pupil never names the child's current
+school, and is the same for a pupil whose date of birth does not match the record held as for one
+whose transfer was declined. Every request, repeat and refusal about a known child leaves an audit
+row for that child, which the family sees.
 """
 
 from __future__ import annotations
@@ -111,6 +117,24 @@ class _Skip(Exception):
         self.reasons = list(reasons)
 
 
+# The one reply for a known UPN the import will not touch, whether the date of birth differs from
+# the record held or the child's current setting declined a transfer to the uploader: it neither
+# confirms nor denies a date of birth, and names nobody.
+UNMATCHED = "This pupil could not be matched: ask the child's current school or the local authority"
+WAITING = (
+    "Pending transfer: waiting for the child's current school or the local authority to confirm. "
+    "Nothing is admitted or changed until then"
+)
+
+
+class _Unmatched(_Skip):
+    """A known UPN with a different date of birth: skipped with UNMATCHED, audited for the child."""
+
+    def __init__(self, child_id: int) -> None:
+        super().__init__(UNMATCHED)
+        self.child_id = child_id
+
+
 def find_setting(lea: str, estab: str) -> Setting:
     """Return the setting with this LA code and establishment number, or raise CtfError."""
     matches = list(Setting.objects.filter(local_authority__code=lea, estab=estab)[:2])
@@ -177,10 +201,7 @@ def _find_or_create_child(pupil: CtfPupil, upn: str) -> tuple[Child, bool]:
     child = Child.objects.select_for_update().filter(upn=upn).first()
     if child is not None:
         if child.date_of_birth != pupil.date_of_birth:
-            raise _Skip(
-                "The date of birth differs from the record held for this UPN: check the UPN and "
-                "date of birth with the sending school"
-            )
+            raise _Unmatched(child.pk)
         return child, False
     assert pupil.date_of_birth is not None
     details = ChildDetails(
@@ -220,22 +241,6 @@ class _HeldAt:
     child on no roll whom only the local authority may move."""
 
     setting_id: int | None
-    name: str = ""
-    # The file came from this setting, so naming it tells the uploader nothing they did not know.
-    sent_the_file: bool = False
-
-    @property
-    def waiting_note(self) -> str:
-        if self.setting_id is None:
-            return (
-                "Pending transfer: waiting for the local authority to confirm, as the child is "
-                "not on roll at any setting. Nothing is admitted or changed until then"
-            )
-        who = self.name if self.sent_the_file else "the setting the child is on roll at"
-        return (
-            f"Pending transfer: waiting for {who} or the local authority to confirm. "
-            "Nothing is admitted or changed until then"
-        )
 
 
 @dataclass
@@ -269,9 +274,10 @@ class _Context:
 
     @property
     def needs_description(self) -> str:
+        # Not the file's SchoolName: anyone can write any name there, and the family reads this.
         return (
-            f"Needs as recorded by {self.header.source_name or 'the sending school'} in a "
-            f"Common Transfer File on {self.header.generated_at:%-d %B %Y}."
+            f"Needs as recorded in a Common Transfer File imported by {self.destination.name} "
+            f"on {today():%-d %B %Y}."
         )
 
     @property
@@ -308,20 +314,13 @@ def _held_elsewhere(child_ids: Sequence[int], context: _Context) -> dict[int, _H
     # Every enrolment with its leaving: a child has a handful, and the last one says whether the
     # child left to a setting or to the local authority's care.
     rows = Enrolment.objects.filter(child_id__in=child_ids).values_list(
-        "child_id",
-        "setting_id",
-        "registration",
-        "setting__name",
-        "setting__local_authority__code",
-        "setting__estab",
-        "ends_on",
-        "leaving__destination",
+        "child_id", "setting_id", "registration", "ends_on", "leaving__destination"
     )
     on_roll: set[int] = set()
     at_destination: set[int] = set()
-    elsewhere: dict[int, list[tuple[bool, str, int, str, str]]] = {}
+    elsewhere: dict[int, list[tuple[bool, int]]] = {}
     last_left: dict[int, tuple[dt.date, bool]] = {}
-    for child_id, setting_id, registration, name, lea, estab, ends_on, left_for in rows:
+    for child_id, setting_id, registration, ends_on, left_for in rows:
         if ends_on is not None and ends_on < context.starts_on:
             # Two rolls ending the same day: either leaving to the LA's care holds the child.
             to_the_la = left_for in _LEFT_FOR_THE_LA
@@ -336,14 +335,13 @@ def _held_elsewhere(child_ids: Sequence[int], context: _Context) -> dict[int, _H
             at_destination.add(child_id)
         elif setting_id not in context.acting_for:
             subsidiary = registration != Enrolment.Registration.MAIN
-            elsewhere.setdefault(child_id, []).append((subsidiary, name, setting_id, lea, estab))
-    sender = (context.header.source_lea, context.header.source_estab)
+            elsewhere.setdefault(child_id, []).append((subsidiary, setting_id))
     held = {}
     for child_id, settings in elsewhere.items():
         if child_id in at_destination:
             continue
-        _, name, setting_id, lea, estab = min(settings)  # the main registration first
-        held[child_id] = _HeldAt(setting_id, name, (lea, estab) == sender)
+        _, setting_id = min(settings)  # the main registration first
+        held[child_id] = _HeldAt(setting_id)
     for child_id in child_ids:
         if child_id in on_roll:
             continue
@@ -353,63 +351,103 @@ def _held_elsewhere(child_ids: Sequence[int], context: _Context) -> dict[int, _H
     return held
 
 
-def _hold_for_confirmation(held: Sequence[_Ready], context: _Context) -> None:
+def _hold_for_confirmation(held: Sequence[_Ready], context: _Context) -> set[int]:
     """Record a pending transfer for each pupil held elsewhere, keeping the file's SEN data to
-    apply if it is confirmed, and audit it. A file sent again finds the first request waiting."""
+    apply if it is confirmed; return the children whose current setting or local authority
+    declined a transfer to the destination and has not released it (nothing is asked for them).
+
+    A file sent again finds the first request waiting. Every request, repeat and refusal leaves
+    an audit row for the child, in one go for the chunk.
+    """
     if not held:
-        return
-    waiting = set(
+        return set()
+    earlier = dict(
         PendingTransfer.objects.filter(
+            Q(status=PendingTransfer.Status.PENDING)
+            | Q(status=PendingTransfer.Status.DECLINED, released_at__isnull=True),
             child__in=[ready.child for ready in held],
             to_setting=context.destination,
-            status=PendingTransfer.Status.PENDING,
-        ).values_list("child_id", flat=True)
+        ).values_list("child_id", "status")
     )
     asked: list[PendingTransfer] = []
+    entries: list[audit.Entry] = []
+    refused: set[int] = set()
     for ready in held:
         assert ready.child is not None and ready.held_at is not None
-        if ready.child.pk in waiting:
-            continue
-        asked.append(
-            PendingTransfer(
-                child=ready.child,
-                from_setting_id=ready.held_at.setting_id,
-                to_setting=context.destination,
-                starts_on=context.starts_on,
-                requested_by=context.by,
-                source_name=context.header.source_name[:200],
-                sen_provision=ready.provision or "",
-                need_types=ready.need_types,
-                needs_description=context.needs_description,
+        status = earlier.get(ready.child.pk)
+        if status is None:
+            asked.append(
+                PendingTransfer(
+                    child=ready.child,
+                    from_setting_id=ready.held_at.setting_id,
+                    to_setting=context.destination,
+                    starts_on=context.starts_on,
+                    requested_by=context.by,
+                    source_name=context.header.source_name[:200],
+                    sen_provision=ready.provision or "",
+                    need_types=ready.need_types,
+                    needs_description=context.needs_description,
+                )
             )
-        )
-    PendingTransfer.objects.bulk_create(asked)
-    audit.record_many(
-        [
+            outcome = "waiting for the child's current school, or the local authority, to confirm"
+        elif status == PendingTransfer.Status.PENDING:
+            outcome = "asked again while the first request is waiting: nothing changed"
+        else:
+            refused.add(ready.child.pk)
+            outcome = (
+                "refused: the child's current school or the local authority declined a transfer "
+                "there, and has not released it"
+            )
+        entries.append(
             audit.Entry(
                 actor=context.by,
                 role=context.role,
                 relationship="",
                 acting_for=context.destination.name,
                 # The data protection lead of the setting the child is on roll at answers for it.
-                setting_id=transfer.from_setting_id,
+                setting_id=ready.held_at.setting_id,
                 action=AuditAction.REQUEST_TRANSFER,
-                child_id=transfer.child_id,
+                child_id=ready.child.pk,
                 reason=(
-                    f"A Common Transfer File from {context.header.source_name or 'a school'} "
-                    f"asked to admit the child to {context.destination.name} from "
-                    f"{context.starts_on:%-d %B %Y}: "
-                    + (
-                        "waiting for the setting the child is on roll at, or the local "
-                        "authority, to confirm"
-                        if transfer.from_setting_id is not None
-                        else "the child is on no roll, so waiting for the local authority to confirm"
-                    )
+                    f"A Common Transfer File asked to admit the child to "
+                    f"{context.destination.name} from {context.starts_on:%-d %B %Y}: {outcome}"
                 ),
-                allowed=True,
+                allowed=ready.child.pk not in refused,
             )
-            for transfer in asked
-        ]
+        )
+    PendingTransfer.objects.bulk_create(asked)
+    audit.record_many(entries)
+    return refused
+
+
+def _audit_unmatched(child_ids: Sequence[int], context: _Context) -> None:
+    """Record, for each known child whose date of birth the file got wrong, the refused attempt,
+    for the data protection lead of the setting the child is on roll at and for the family (one
+    query for them all, none when there are none)."""
+    if not child_ids:
+        return
+    answers_for = dict(
+        Enrolment.objects.live_on(today())
+        .filter(child_id__in=child_ids)
+        .order_by("child_id", "starts_on")
+        .values_list("child_id", "setting_id")
+    )
+    audit.record_many(
+        audit.Entry(
+            actor=context.by,
+            role=context.role,
+            relationship="",
+            acting_for=context.destination.name,
+            setting_id=answers_for.get(child_id),
+            action=AuditAction.REQUEST_TRANSFER,
+            child_id=child_id,
+            reason=(
+                f"A Common Transfer File imported into {context.destination.name} named the "
+                "child's UPN with another date of birth: refused, nothing changed"
+            ),
+            allowed=False,
+        )
+        for child_id in dict.fromkeys(child_ids)
     )
 
 
@@ -450,8 +488,9 @@ def _import_pupil(ready: _Ready, context: _Context) -> tuple[Outcome, int | None
         held_at = None if created else _held_elsewhere([child.pk], context).get(child.pk)
         if held_at is not None:
             ready.child, ready.held_at = child, held_at
-            _hold_for_confirmation([ready], context)
-            return Outcome.PENDING_TRANSFER, None, [held_at.waiting_note]
+            if _hold_for_confirmation([ready], context):
+                return Outcome.SKIPPED, None, [UNMATCHED]
+            return Outcome.PENDING_TRANSFER, None, [WAITING]
         brought = bring_over_needs(
             child,
             sen_provision=provision,
@@ -472,11 +511,13 @@ def _import_pupil(ready: _Ready, context: _Context) -> tuple[Outcome, int | None
 
 
 class _Refused(Exception):
-    """Some pupils of a chunk cannot be written: the chunk is rolled back and done without them."""
+    """Some pupils of a chunk cannot be written: the chunk is rolled back and done without them.
+    `unmatched` names the known children among them whose date of birth the file got wrong."""
 
-    def __init__(self, refused: dict[int, list[str]]) -> None:
+    def __init__(self, refused: dict[int, list[str]], unmatched: Sequence[int] = ()) -> None:
         super().__init__(refused)
         self.refused = refused
+        self.unmatched = list(unmatched)
 
 
 def _validated(instance: Child | Passport | RankedNeed, exclude: list[str]) -> None:
@@ -553,6 +594,7 @@ def _write_chunk(
         known = known.select_for_update().order_by("pk")
     known_by_upn = {child.upn: child for child in known}
     new_children: list[Child] = []
+    unmatched: list[int] = []
     for ready in chunk:
         child = known_by_upn.get(ready.upn)
         try:
@@ -561,10 +603,8 @@ def _write_chunk(
                 new_children.append(child)
                 ready.created = True
             elif child.date_of_birth != ready.pupil.date_of_birth:
-                raise _Skip(
-                    "The date of birth differs from the record held for this UPN: check the UPN "
-                    "and date of birth with the sending school"
-                )
+                unmatched.append(child.pk)
+                raise _Unmatched(child.pk)
         except _Skip as skip:
             refused[ready.position] = skip.reasons
             continue
@@ -613,7 +653,7 @@ def _write_chunk(
         except ValidationError as exc:
             refused[ready.position] = _messages(exc)
     if refused:
-        raise _Refused(refused)
+        raise _Refused(refused, unmatched)
 
     Child.objects.bulk_create(new_children)
     for ready, new_passport in new_passports.values():
@@ -635,11 +675,7 @@ def _write_chunk(
         child = ready.child
         assert child is not None
         if ready.held_at is not None:
-            outcomes[ready.position] = (
-                Outcome.PENDING_TRANSFER,
-                None,
-                [ready.held_at.waiting_note],
-            )
+            outcomes[ready.position] = (Outcome.PENDING_TRANSFER, None, [WAITING])
             continue
         notes = list(ready.notes)
         changed = id(ready) in new_passports
@@ -673,7 +709,12 @@ def _write_chunk(
             else (Outcome.UPDATED if changed else Outcome.UNCHANGED)
         )
         outcomes[ready.position] = (outcome, child.pk, notes)
-    _hold_for_confirmation([ready for ready in chunk if ready.held_at is not None], context)
+    declined = _hold_for_confirmation(
+        [ready for ready in chunk if ready.held_at is not None], context
+    )
+    for ready in chunk:
+        if ready.child is not None and ready.child.pk in declined:
+            outcomes[ready.position] = (Outcome.SKIPPED, None, [UNMATCHED])
     for result in admit_chunk(admissions, by=by, source=Admission.Source.CTF):
         if result.problems:
             assert isinstance(result.row.key, int)
@@ -694,6 +735,7 @@ def _import_chunk(items: list[CtfPupil], context: _Context) -> list[PupilResult]
         except _Skip as skip:
             skipped[pupil.position] = skip.reasons
     written: dict[int, tuple[Outcome, int | None, list[str]]] = {}
+    unmatched: list[int] = []
     while ready:
         try:
             with transaction.atomic():
@@ -701,6 +743,7 @@ def _import_chunk(items: list[CtfPupil], context: _Context) -> list[PupilResult]
             break
         except _Refused as refusal:
             skipped.update(refusal.refused)
+            unmatched += refusal.unmatched
             ready = [r for r in ready if r.position not in refusal.refused]
             for r in ready:
                 r.child, r.created, r.held_at = None, False, None
@@ -711,6 +754,9 @@ def _import_chunk(items: list[CtfPupil], context: _Context) -> list[PupilResult]
             for r in ready:
                 try:
                     written[r.position] = _import_pupil(r, context)
+                except _Unmatched as skip:
+                    skipped[r.position] = skip.reasons
+                    unmatched.append(skip.child_id)
                 except _Skip as skip:
                     skipped[r.position] = skip.reasons
                 except ValidationError as exc:
@@ -720,6 +766,8 @@ def _import_chunk(items: list[CtfPupil], context: _Context) -> list[PupilResult]
                         "The pupil was changed by someone else at the same moment: import again"
                     ]
             break
+    # After the chunk's transaction, so a rolled-back attempt still leaves its row.
+    _audit_unmatched(unmatched, context)
     results = []
     for pupil in items:
         if pupil.position in skipped:

@@ -22,7 +22,6 @@ from django.conf import settings
 from lxml import etree
 
 CTF_VERSION = "25"
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 # The DfE convention for a destination that is not known.
 UNKNOWN_LEA = "MMM"
 UNKNOWN_ESTAB = "MMMM"
@@ -101,7 +100,7 @@ class CtfPupil:
 
 def max_bytes() -> int:
     """Return the largest CTF accepted (setting PASSPORT_CTF_MAX_BYTES)."""
-    return int(getattr(settings, "PASSPORT_CTF_MAX_BYTES", DEFAULT_MAX_BYTES))
+    return int(settings.PASSPORT_CTF_MAX_BYTES)
 
 
 def _open(source: Source) -> IO[bytes]:

@@ -33,6 +33,7 @@ from passport.transitions.services.pending_transfers import (
     authorise_transfer_decision,
     confirm_pending_transfer,
     decline_pending_transfer,
+    release_declined_transfer,
 )
 from passport.transitions.services.phase_planner import (
     Readiness,
@@ -53,7 +54,10 @@ from passport.transitions.services.time_to_support import (
     time_to_support,
 )
 from passport.transitions.services.transfer_plans import save_transfer_plan
-from passport.transitions.services.transfers_to_decide import pending_transfers_to_decide
+from passport.transitions.services.transfers_to_decide import (
+    declined_transfers_to_release,
+    pending_transfers_to_decide,
+)
 
 __all__ = [
     "AdmissionResult",
@@ -73,6 +77,7 @@ __all__ = [
     "confirmation_due_on",
     "current_support",
     "decline_pending_transfer",
+    "declined_transfers_to_release",
     "is_overdue",
     "new_arrivals",
     "notify_settings",
@@ -83,6 +88,7 @@ __all__ = [
     "record_admission",
     "record_admissions",
     "record_leaving",
+    "release_declined_transfer",
     "save_transfer_plan",
     "statutory_transfer_date",
     "time_to_support",

@@ -1,6 +1,8 @@
 """Deciding the transfers a Common Transfer File asked for: confirm one (the child is admitted and
-the file's needs brought over) or decline it with a reason. Only the setting the child is on roll
-at, or the local authority, may decide (`access.policies.may_decide_transfer_away`)."""
+the file's needs brought over), decline it with a reason (which holds further requests for the
+child from that setting), or release a declined one. Only those who may give a setting access to
+the child decide: the SENCO or head of a setting the child is on roll at now, or the child's local
+authority (`access.policies.may_grant_access_to_child`)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from passport.access.policies import may_decide_transfer_away
+from passport.access.policies import may_grant_access_to_child
 from passport.access.standing import Duty, role_at, scope
 from passport.audit import services as audit
 from passport.audit.models import AuditAction
@@ -57,7 +59,7 @@ def _transfer_entry(
 
 def authorise_transfer_decision(pending: PendingTransfer, by: User, action: str) -> None:
     """Raise PermissionDenied, audited, unless the person may decide this transfer."""
-    if may_decide_transfer_away(by, pending.child, pending.from_setting):
+    if may_grant_access_to_child(by, pending.child):
         return
     audit.record_many(
         [
@@ -74,14 +76,18 @@ def authorise_transfer_decision(pending: PendingTransfer, by: User, action: str)
     raise PermissionDenied("Only the setting the child is on roll at, or the LA, can decide")
 
 
-def _locked_while_pending(pending: PendingTransfer) -> PendingTransfer:
-    locked = (
+def _locked(pending: PendingTransfer) -> PendingTransfer:
+    return (
         # Not from_setting: PostgreSQL cannot lock the outer-joined side (empty for a child on no
         # roll).
         PendingTransfer.objects.select_for_update(of=("self", "child", "to_setting"))
         .select_related("child", "from_setting", "to_setting")
         .get(pk=pending.pk)
     )
+
+
+def _locked_while_pending(pending: PendingTransfer) -> PendingTransfer:
+    locked = _locked(pending)
     if locked.status != PendingTransfer.Status.PENDING:
         raise TransferAlreadyDecided(
             {"__all__": f"This transfer has already been {locked.get_status_display().lower()}"}
@@ -169,7 +175,46 @@ def decline_pending_transfer(pending: PendingTransfer, *, by: User, reason: str)
                     pending,
                     by,
                     AuditAction.DECLINE_TRANSFER,
-                    f"Declined the move to {pending.to_setting.name}: {reason}",
+                    f"Declined the move to {pending.to_setting.name}, which cannot ask again "
+                    f"until released: {reason}",
+                    allowed=True,
+                )
+            ]
+        )
+    return pending
+
+
+def release_declined_transfer(pending: PendingTransfer, *, by: User) -> PendingTransfer:
+    """Let the setting whose transfer was declined ask again for the child (a new CTF then waits
+    for a decision as before); audited.
+
+    Raise PermissionDenied unless `by` may decide the child's transfers (access policy),
+    TransferAlreadyDecided unless the transfer was declined and is not released already.
+    """
+    authorise_transfer_decision(pending, by, AuditAction.RELEASE_TRANSFER)
+    with transaction.atomic():
+        pending = _locked(pending)
+        if not pending.holds_requests:
+            raise TransferAlreadyDecided(
+                {
+                    "__all__": "This transfer is not holding further requests: "
+                    + (
+                        "it was released already"
+                        if pending.released_at is not None
+                        else f"it has been {pending.get_status_display().lower()}"
+                    )
+                }
+            )
+        pending.released_by = by
+        pending.released_at = timezone.now()
+        pending.save(update_fields=["released_by", "released_at"])
+        audit.record_many(
+            [
+                _transfer_entry(
+                    pending,
+                    by,
+                    AuditAction.RELEASE_TRANSFER,
+                    f"{pending.to_setting.name} may ask again for the child to move there",
                     allowed=True,
                 )
             ]

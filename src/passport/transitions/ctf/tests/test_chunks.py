@@ -120,16 +120,23 @@ def test_a_known_pupil_whose_admission_is_refused_mid_chunk_keeps_the_rest_of_th
     ).ends_on == FILE_DATE.date() - dt.timedelta(days=1)
 
 
-def test_a_upn_held_with_another_date_of_birth_mid_chunk_is_skipped(
+def test_a_upn_held_with_another_date_of_birth_mid_chunk_is_skipped_without_saying_why(
     primary: Setting, secondary: Setting, secondary_senco: User
 ) -> None:
-    child_on_roll(primary, upn=upn(3), date_of_birth=dt.date(2014, 1, 1))
+    known = child_on_roll(primary, upn=upn(3), date_of_birth=dt.date(2014, 1, 1))
 
     report = import_ctf(ctf(*five_pupils()), by=secondary_senco, chunk_size=5)
 
     assert report.pupils[2].outcome is Outcome.SKIPPED
-    assert "date of birth differs" in report.pupils[2].reasons[0]
+    assert report.pupils[2].reasons == [importer.UNMATCHED]
     assert report.count(Outcome.CREATED) == 4
+    # The attempt is kept, though the chunk it was refused from was rolled back and written again.
+    (attempt,) = AuditEvent.objects.filter(child_id=known.pk, action="request_transfer")
+    assert (attempt.allowed, attempt.actor_id, attempt.setting_id) == (
+        False,
+        secondary_senco.pk,
+        primary.pk,
+    )
 
 
 def test_the_same_file_twice_changes_nothing_the_second_time(
@@ -147,10 +154,11 @@ def test_the_same_file_twice_changes_nothing_the_second_time(
             RankedNeed.history.count(),  # type: ignore[attr-defined]
             list(Enrolment.objects.order_by("pk").values_list("pk", "starts_on", "ends_on")),
             Admission.objects.count(),
-            AuditEvent.objects.count(),
+            AuditEvent.objects.exclude(action="request_transfer").count(),
         )
 
     before = state()
+    asked = AuditEvent.objects.filter(action="request_transfer").count()
     again = import_ctf(content, by=secondary_senco, chunk_size=2)
 
     # The pupil on roll at the primary waits for it to confirm, asked for once only.
@@ -162,6 +170,8 @@ def test_the_same_file_twice_changes_nothing_the_second_time(
         "pending_transfer": 1,
     }
     assert state() == before
+    # Asking again is a probe of that child, kept in their audit trail.
+    assert AuditEvent.objects.filter(action="request_transfer").count() == asked + 1
 
 
 def test_a_crash_mid_file_leaves_whole_pupils_and_a_second_run_finishes(

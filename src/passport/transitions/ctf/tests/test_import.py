@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from passport.audit.models import AuditEvent
 from passport.children.models import Child, Enrolment
 from passport.organisations.models import Setting
 from passport.passports.models import Passport
@@ -268,15 +269,24 @@ def test_a_later_enrolment_at_the_destination_overlapping_skips_the_pupil(
     assert Passport.objects.get(child=child).ranked_needs.count() == 0
 
 
-def test_a_upn_already_held_with_another_date_of_birth_is_skipped(
+def test_a_upn_held_with_another_date_of_birth_neither_confirms_nor_denies_it_and_is_audited(
     primary: Setting, secondary: Setting, secondary_senco: User
 ) -> None:
-    child_on_roll(primary, upn=MAYA, date_of_birth=dt.date(2014, 1, 1))
+    child = child_on_roll(primary, upn=MAYA, date_of_birth=dt.date(2014, 1, 1))
 
     report = import_ctf(ctf(pupil(MAYA)), by=secondary_senco)
 
     assert report.pupils[0].outcome is Outcome.SKIPPED
-    assert "date of birth differs" in report.pupils[0].reasons[0]
+    assert report.pupils[0].reasons == [
+        "This pupil could not be matched: ask the child's current school or the local authority"
+    ]
+    assert "date of birth" not in report.pupils[0].reasons[0]
+    (attempt,) = AuditEvent.objects.filter(child_id=child.pk, actor_id=secondary_senco.pk)
+    assert (attempt.action, attempt.allowed, attempt.setting_id) == (
+        "request_transfer",
+        False,
+        primary.pk,
+    )
 
 
 def test_a_upn_from_outside_england_is_imported_with_a_note(

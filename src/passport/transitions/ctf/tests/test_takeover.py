@@ -85,7 +85,7 @@ def test_a_ctf_from_another_school_does_not_take_over_a_child_on_roll_elsewhere(
     (line,) = response.json()["pupils"]
     assert line["outcome"] == "pending_transfer"
     assert line["child_id"] is None
-    assert "Oak Primary or the local authority" in line["reasons"][0]
+    assert line["reasons"] == [importer.WAITING]
     assert client.get(f"/api/children/{child.pk}").status_code == 404
     assert client.get(f"/api/children/{child.pk}/passport").status_code == 404
     assert list(Enrolment.objects.filter(child=child).values_list("setting", "ends_on")) == [
@@ -97,23 +97,26 @@ def test_a_ctf_from_another_school_does_not_take_over_a_child_on_roll_elsewhere(
     ).exists()
 
 
-def test_the_report_does_not_name_the_childs_school_when_another_school_sent_the_file(
+def test_the_report_says_the_same_whichever_school_the_file_claims_to_come_from(
     client: Client, secondary: Setting, secondary_senco: User, maya_at_the_primary: Child
 ) -> None:
-    forged = build_ctf(
-        header(source_estab="2999", source_name="Elm Primary"), [pupil(MAYA, dob=DOB)]
-    )
+    claims = [
+        header(source_estab="2999", source_name="Elm Primary"),  # a school the child never saw
+        header(),  # the child's own school, Oak Primary, as the attacker guessed
+    ]
     client.force_login(secondary_senco)
 
-    response = upload(client, forged)
+    lines = [upload(client, build_ctf(claim, [pupil(MAYA, dob=DOB)])).json() for claim in claims]
 
-    (line,) = response.json()["pupils"]
-    assert line["outcome"] == "pending_transfer"
-    assert "the setting the child is on roll at" in line["reasons"][0]
-    assert "Oak Primary" not in response.content.decode()
+    assert lines[0]["pupils"] == lines[1]["pupils"]
+    assert "Oak Primary" not in str(lines[0])
+    assert lines[0]["pupils"][0]["reasons"] == [
+        "Pending transfer: waiting for the child's current school or the local authority to "
+        "confirm. Nothing is admitted or changed until then"
+    ]
 
 
-def test_the_pending_transfer_keeps_the_files_needs_and_is_audited_once(
+def test_the_pending_transfer_keeps_the_files_needs_and_every_request_is_audited(
     primary: Setting, secondary: Setting, secondary_senco: User, maya_at_the_primary: Child
 ) -> None:
     content = ctf(pupil(MAYA, provision="E", needs=[("ASD", 1), ("SLCN", 2)], dob=DOB))
@@ -131,13 +134,18 @@ def test_the_pending_transfer_keeps_the_files_needs_and_is_audited_once(
     assert (pending.requested_by, pending.status) == (secondary_senco, "pending")
     assert (pending.sen_provision, pending.need_types) == ("E", ["ASD", "SLCN"])
     assert pending.starts_on == FILE_DATE.date()
-    (event,) = AuditEvent.objects.filter(action="request_transfer")
-    assert (event.child_id, event.actor_id, event.setting_id, event.acting_for) == (
-        maya_at_the_primary.pk,
-        secondary_senco.pk,
-        primary.pk,
-        "Gorse Hill Academy",
-    )
+    asked, asked_again = AuditEvent.objects.filter(action="request_transfer").order_by("position")
+    for event in (asked, asked_again):
+        assert (event.child_id, event.actor_id, event.setting_id, event.acting_for) == (
+            maya_at_the_primary.pk,
+            secondary_senco.pk,
+            primary.pk,
+            "Gorse Hill Academy",
+        )
+        # The file's free-text SchoolName is never shown back, to the family or anyone.
+        assert "Oak Primary" not in event.reason
+    assert "waiting for the child's current school" in asked.reason
+    assert "asked again while the first request is waiting" in asked_again.reason
     assert not Admission.objects.exists()
 
 
