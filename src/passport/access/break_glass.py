@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from passport.access.links import active
@@ -20,6 +21,22 @@ from passport.children.models import Child, Enrolment
 from passport.core.dates import today
 from passport.people.memberships import live_memberships
 from passport.people.models import Role, User
+
+# Long enough that the reviewer learns why, short enough for an emergency.
+EMERGENCY_REASON_MIN_LENGTH = 10
+
+
+def check_emergency_reason(reason: str) -> None:
+    """Refuse a reason too short to tell the reviewer why emergency access was needed.
+
+    Checked before anyone looks a UPN up: a reply that differs by whether the child exists must
+    come only with an opening, which is recorded and reviewed.
+    """
+    if len(reason.strip()) < EMERGENCY_REASON_MIN_LENGTH:
+        raise ValidationError(
+            "Enter the reason for emergency access, in at least "
+            f"{EMERGENCY_REASON_MIN_LENGTH} characters"
+        )
 
 
 @dataclass(frozen=True)

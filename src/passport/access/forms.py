@@ -6,7 +6,9 @@ from typing import Any
 
 from django import forms
 
+from passport.access.break_glass import check_emergency_reason
 from passport.core.forms import GovukForm, text_field
+from passport.core.identifiers import check_upn, normalise
 from passport.core.text import LONG_TEXT
 
 SECTION_NAMES = {
@@ -25,8 +27,24 @@ SECTION_NAMES = {
 
 
 class BreakGlassForm(GovukForm):
+    """The UPN and the reason, both checked before the UPN is looked up."""
+
     upn = text_field("UPN", max_length=20)
     reason = text_field("Reason for emergency access", max_length=LONG_TEXT, long=True)
+
+    def clean_upn(self) -> str:
+        upn = normalise(self.cleaned_data["upn"])
+        check = check_upn(upn)
+        if check.errors:
+            raise forms.ValidationError(
+                f"Enter the UPN in the correct format: it {check.errors[0]}"
+            )
+        return upn
+
+    def clean_reason(self) -> str:
+        reason: str = self.cleaned_data["reason"]
+        check_emergency_reason(reason)
+        return reason
 
 
 class ConsentForm(GovukForm):

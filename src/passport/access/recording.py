@@ -8,7 +8,10 @@ from typing import TYPE_CHECKING
 from passport.access.break_glass import data_protection_setting
 from passport.access.links import active, organisation_of
 from passport.access.models import BreakGlass
+from passport.access.rules import Action
 from passport.audit import services as audit
+from passport.audit.models import AuditAction
+from passport.children.services import IDENTIFIER_LABELS
 from passport.core.dates import today
 from passport.people.memberships import live_memberships
 from passport.people.models import User
@@ -89,3 +92,20 @@ def audit_children_listed(user: User, child_ids: Iterable[int], where: str) -> N
         )
         for child_id in shown
     )
+
+
+def record_identifier_matches(user: User, acting_for: str, matches: dict[str, int]) -> None:
+    """Write one audit row on each child whose identifier someone was told is already recorded
+    (adding a child with a UPN, ULN or NHS number the service holds), so the family sees who
+    learned that their child is in the service."""
+    from passport.access.decisions import Decision  # decisions imports this module
+
+    by_child: dict[int, list[str]] = {}
+    for field, child_id in matches.items():
+        by_child.setdefault(child_id, []).append(IDENTIFIER_LABELS[field])
+    for child_id, labels in by_child.items():
+        # The row's sections name the identifiers that matched, for the family's wording.
+        told = Decision(
+            allowed=True, action=Action.READ, acting_for=acting_for, sections=frozenset(labels)
+        )
+        audit_decision(user, told, child_id=child_id, action=AuditAction.IDENTIFIER_MATCH)

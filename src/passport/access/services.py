@@ -14,7 +14,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from passport.access.break_glass import break_glass_reviewer, may_use_emergency_access
+from passport.access.break_glass import (
+    break_glass_reviewer,
+    check_emergency_reason,
+    may_use_emergency_access,
+)
 from passport.access.decisions import decide
 from passport.access.models import (
     BreakGlass,
@@ -40,15 +44,15 @@ def open_break_glass(user: User, upn: str, reason: str) -> Child:
     roll (see `break_glass_reviewer`)."""
     if not may_use_emergency_access(user):
         raise ValidationError({"upn": "Only staff can use emergency access"})
-    errors: dict[str, str] = {}
-    if len(reason.strip()) < 10:
-        errors["reason"] = "Enter the reason for emergency access, in at least 10 characters"
+    # The reason is checked before the UPN is looked up, so that only an opening (recorded and
+    # reviewed) can tell anyone whether a child with that UPN is recorded.
+    try:
+        check_emergency_reason(reason)
+    except ValidationError as exc:
+        raise ValidationError({"reason": exc.messages}) from exc
     child = Child.objects.filter(upn=normalise(upn)).first() if upn.strip() else None
     if child is None:
-        errors["upn"] = "Enter the UPN of a child recorded in this service"
-    if errors:
-        raise ValidationError(errors)
-    assert child is not None
+        raise ValidationError({"upn": "Enter the UPN of a child recorded in this service"})
     reviewer = break_glass_reviewer(child)
     opening = BreakGlass(
         user=user,

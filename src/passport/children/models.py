@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from passport.children.validators import check_date_of_birth
 from passport.core.dates import end_of_compulsory_school_age, national_curriculum_year, today
-from passport.core.text import SHORT_TEXT, reject_markup
+from passport.core.text import SHORT_TEXT, check_name, reject_markup
 from passport.organisations.models import LocalAuthority, Setting
 
 
@@ -46,9 +47,9 @@ class Child(models.Model):
     permitted_actions: frozenset[str]
     sections_shown: frozenset[str]
 
-    given_name = models.CharField(max_length=100, validators=[reject_markup])
-    family_name = models.CharField(max_length=100, validators=[reject_markup])
-    preferred_name = models.CharField(max_length=100, blank=True, validators=[reject_markup])
+    given_name = models.CharField(max_length=100, validators=[check_name])
+    family_name = models.CharField(max_length=100, validators=[check_name])
+    preferred_name = models.CharField(max_length=100, blank=True, validators=[check_name])
     date_of_birth = models.DateField()
     upn = models.CharField("UPN", max_length=13, unique=True, null=True, blank=True)
     uln = models.CharField("ULN", max_length=10, unique=True, null=True, blank=True)
@@ -88,8 +89,17 @@ class Child(models.Model):
         return self.preferred_name or self.given_name
 
     def clean(self) -> None:
-        if self.date_of_birth and self.date_of_birth > today():
-            raise ValidationError({"date_of_birth": "Date of birth must be in the past"})
+        if not self.date_of_birth:
+            return
+        try:
+            if self._state.adding:
+                # A new record's date of birth must be plausible today; a record kept past the
+                # age of 25 (until the retention period ends) stays valid.
+                check_date_of_birth(self.date_of_birth)
+            elif self.date_of_birth > today():
+                raise ValidationError("Date of birth must be today or in the past")
+        except ValidationError as exc:
+            raise ValidationError({"date_of_birth": exc.messages}) from exc
 
     def compulsory_school_age_ends_on(self) -> dt.date:
         """Return the day rights pass from the parents to the young person."""

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from passport.children.models import Child, Enrolment
-from passport.core.dates import today
+from passport.children.validators import check_date_of_birth, check_start_date
 from passport.core.identifiers import check_nhs_number, check_uln, check_upn
 from passport.organisations.models import Setting
 
@@ -28,17 +28,32 @@ class ChildDetails:
     upn_la_code_confirmed: bool = False
 
 
+# How each identifier is named to people, by field.
+IDENTIFIER_LABELS = {"upn": "UPN", "uln": "ULN", "nhs_number": "NHS number"}
+
+
+class IdentifierErrors(ValidationError):
+    """Identifiers at fault, by field; `matches` names the child already recorded with any of
+    them, so the caller can record on that child's audit trail that someone was told."""
+
+    def __init__(self, errors: dict[str, str], matches: dict[str, int]) -> None:
+        super().__init__(errors)
+        self.matches = matches
+
+
 def checked_identifiers(
     details: ChildDetails, *, exclude_child_id: int | None = None
 ) -> dict[str, str | None]:
-    """Return normalised identifiers, or raise ValidationError naming each field at fault."""
+    """Return normalised identifiers, or raise IdentifierErrors naming each field at fault."""
     errors: dict[str, str] = {}
+    matches: dict[str, int] = {}
     values: dict[str, str | None] = {}
-    for field, label, raw, check in (
-        ("upn", "UPN", details.upn, check_upn),
-        ("uln", "ULN", details.uln, check_uln),
-        ("nhs_number", "NHS number", details.nhs_number, check_nhs_number),
+    for field, raw, check in (
+        ("upn", details.upn, check_upn),
+        ("uln", details.uln, check_uln),
+        ("nhs_number", details.nhs_number, check_nhs_number),
     ):
+        label = IDENTIFIER_LABELS[field]
         if not raw.strip():
             values[field] = None
             continue
@@ -55,28 +70,42 @@ def checked_identifiers(
             clash = Child.objects.filter(**{field: result.value})
             if exclude_child_id is not None:
                 clash = clash.exclude(pk=exclude_child_id)
-            if clash.exists():
+            match = clash.values_list("pk", flat=True).first()
+            if match is not None:
                 errors[field] = f"A child with this {label} is already recorded: check the {label}"
+                matches[field] = match
     if errors:
-        raise ValidationError(errors)
+        raise IdentifierErrors(errors, matches)
     return values
 
 
 @transaction.atomic
 def add_child_on_roll(details: ChildDetails, setting: Setting, starts_on: dt.date) -> Child:
-    """Record a child and start their enrolment at a setting, all or nothing."""
+    """Record a child and start their enrolment at a setting, all or nothing.
+
+    Raises IdentifierErrors (a ValidationError) naming every field at fault, and any child
+    already recorded with one of the identifiers.
+    """
     errors: dict[str, str] = {}
-    if details.date_of_birth > today():
-        errors["date_of_birth"] = "Date of birth must be in the past"
-    if starts_on < details.date_of_birth:
+    matches: dict[str, int] = {}
+    for field, check, value in (
+        ("date_of_birth", check_date_of_birth, details.date_of_birth),
+        ("starts_on", check_start_date, starts_on),
+    ):
+        try:
+            check(value)
+        except ValidationError as exc:
+            errors[field] = exc.messages[0]
+    if "starts_on" not in errors and starts_on < details.date_of_birth:
         errors["starts_on"] = "Start date must be after the date of birth"
     try:
         identifiers = checked_identifiers(details)
-    except ValidationError as exc:
+    except IdentifierErrors as exc:
         errors.update({field: messages[0] for field, messages in exc.message_dict.items()})
+        matches = exc.matches
         identifiers = {}
     if errors:
-        raise ValidationError(errors)
+        raise IdentifierErrors(errors, matches)
     child = Child(
         given_name=details.given_name.strip(),
         family_name=details.family_name.strip(),

@@ -19,6 +19,7 @@ from passport.access.policies import (
     audit_children_listed,
     get_child_for,
     narrowed_to_section,
+    record_identifier_matches,
     searched,
     sections_for_children,
     visible_children,
@@ -26,7 +27,11 @@ from passport.access.policies import (
 from passport.access.rules import current_rules
 from passport.access.standing import Duty, scope
 from passport.children.models import Child, Enrolment
-from passport.children.services import ChildDetails, add_child_on_roll
+from passport.children.services import (
+    ChildDetails,
+    IdentifierErrors,
+    add_child_on_roll,
+)
 from passport.core.dates import today
 from passport.core.policy import current_pack
 from passport.core.text import SHORT_TEXT
@@ -338,9 +343,13 @@ def add_child(request: HttpRequest, payload: ChildIn, response: HttpResponse) ->
     user = signed_in(request)
     setting = _setting_for_new_child(user, payload.setting_id)
     details = ChildDetails(**payload.model_dump(exclude={"setting_id", "starts_on"}))
-    with transaction.atomic():
-        child = add_child_on_roll(details, setting, payload.starts_on)
-        start_passport(child, by=user)
+    try:
+        with transaction.atomic():
+            child = add_child_on_roll(details, setting, payload.starts_on)
+            start_passport(child, by=user)
+    except IdentifierErrors as exc:
+        record_identifier_matches(user, setting.name, exc.matches)
+        raise
     response["Location"] = reverse("api:get_child", kwargs={"child_id": child.pk})
     return Status(201, child)
 

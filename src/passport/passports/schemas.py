@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
 from pydantic import Field
 
+from passport.access.policies import Action, decide
 from passport.core.policy import current_pack
 from passport.core.text import LONG_TEXT, SHORT_TEXT
 from passport.passports.models import (
@@ -217,6 +218,28 @@ class StrategyOut(Schema):
     created_at: dt.datetime
 
 
+def _shows(passport: Passport, section: str) -> bool:
+    """Return whether the reader's access decision includes the section: every section for a
+    passport read without one (the SENCO who has just started it)."""
+    decision = getattr(passport.child, "access_decision", None)
+    return decision is None or decision.shows(section)
+
+
+def _item_shows(item: SupportItem, section: str, context: dict[str, Any] | None) -> bool:
+    """Return whether the reader of an item may see another section's field on it.
+
+    An item read with its passport carries the access decision `get_child_for` attached; one
+    fetched on its own is decided again (without a second audit row: the read is audited).
+    """
+    child = item.passport.child
+    if hasattr(child, "access_decision"):
+        return bool(child.access_decision.shows(section))
+    request = (context or {}).get("request")
+    if request is None:
+        return False
+    return decide(request.user, child, Action.READ).shows(section)
+
+
 class SupportItemIn(Input):
     description: RequiredText = Field(description="What the support is")
     intended_outcome: RequiredText = Field(description="What it is for")
@@ -248,7 +271,10 @@ class SupportItemOut(Schema):
     amount: str = Field(description="How much and how often, as a person would say it")
     starts_on: dt.date
     ends_on: dt.date | None
-    layer: CodeName
+    layer: CodeName | None = Field(
+        description="The layer the support belongs to; null when your access does not include "
+        "the layer"
+    )
     support_kind: str
     rationale: str
 
@@ -257,8 +283,8 @@ class SupportItemOut(Schema):
         return obj.provider.name if obj.provider else None
 
     @staticmethod
-    def resolve_layer(obj: SupportItem) -> CodeName:
-        return layer_named(obj.layer)
+    def resolve_layer(obj: SupportItem, context: dict[str, Any] | None = None) -> CodeName | None:
+        return layer_named(obj.layer) if _item_shows(obj, "layer", context) else None
 
 
 class OutcomeIn(Input):
@@ -298,12 +324,6 @@ class ReviewOut(Schema):
 
 
 # The whole passport
-
-
-def _shows(passport: Passport, section: str) -> bool:
-    """Return whether the reader's access decision includes the section."""
-    decision = getattr(passport.child, "access_decision", None)
-    return decision is None or decision.shows(section)
 
 
 class PassportOut(Schema):

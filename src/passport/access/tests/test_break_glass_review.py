@@ -185,3 +185,21 @@ def test_break_glass_at_a_setting_stays_with_its_data_protection_lead_not_the_la
 
 def test_the_review_page_is_only_for_people_who_review_emergency_access(school):
     assert reviews_page(staff(Role.TEACHER, school))[0] == 404
+
+
+def test_a_short_reason_is_refused_alike_whether_or_not_the_upn_is_recorded():
+    """The service checks the reason before it looks the UPN up, as the page does."""
+    from django.core.exceptions import ValidationError
+
+    from passport.access.services import open_break_glass
+
+    school = SettingFactory()
+    known = child_on_roll(school)
+    stranger = staff(Role.SENCO, SettingFactory())
+    replies = []
+    for upn in (known.upn, "A801200099999"):
+        with pytest.raises(ValidationError) as refused:
+            open_break_glass(stranger, upn, "urgent")
+        replies.append(refused.value.message_dict)
+    assert replies[0] == replies[1]
+    assert set(replies[0]) == {"reason"}
