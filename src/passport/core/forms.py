@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from django import forms
@@ -220,3 +221,39 @@ class GovukForm(forms.Form):
                 "value": year,
             },
         ]
+
+
+class FormTokenField(forms.Field):
+    """A one-time token for a form that creates a record, sent back in a hidden input.
+
+    Each drawing of the page gets a fresh token, so a second submit of the same page (a double
+    click, a retry) carries the same one and the service can create the record only once.
+    A token we never issued reads as none: the record is created as if the page had no token.
+    """
+
+    widget = forms.HiddenInput
+
+    def __init__(self) -> None:
+        super().__init__(required=False, initial=lambda: uuid.uuid4().hex)
+
+    def to_python(self, value: Any) -> str:
+        text = str(value or "").strip()
+        return text if len(text) == 32 and all(c in "0123456789abcdef" for c in text) else ""
+
+
+class SectionVersionField(forms.Field):
+    """The version of the section or record a form was filled in from, sent back in a hidden input."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self) -> None:
+        # Missing means "not checked", like a request without If-Match to the API.
+        super().__init__(required=False)
+
+    def to_python(self, value: Any) -> int | None:
+        if value in (None, ""):
+            return None
+        text = str(value).strip()
+        # A version we never issued matches nothing: the person sees the conflict page and can
+        # choose, rather than an error message about an input they cannot see.
+        return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else 0

@@ -16,8 +16,8 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
-from ninja import Field, Router, Schema, Status
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import Field, HeaderEx, P, QueryEx, Router, Schema, Status
 
 from passport.access.policies import Action, ChildNotFound, audit_children_listed, visible_children
 from passport.access.standing import Duty, holds, scope
@@ -36,9 +36,10 @@ from passport.ehcp.services import case_steps
 from passport.organisations.models import Provider, Setting
 from passport.passports.models import Review
 from passport.people.models import User
+from passport.web import versions
 from passport.web.auth import signed_in
 from passport.web.params import MAX_ID, RowId
-from passport.web.problems import ERRORS_ANY, ERRORS_CREATE, ERRORS_READ
+from passport.web.problems import ERRORS_ANY, ERRORS_CREATE, ERRORS_READ, Problem
 from passport.web.schemas import Input, IsoDate, RequiredText, ShortText, Text
 
 router = Router(tags=["EHC needs assessments and plans"])
@@ -47,6 +48,24 @@ Urn = Annotated[str, Field(pattern=r"^\d{6,8}$", description="A setting's URN")]
 ChildId = Annotated[
     int, Field(ge=1, le=MAX_ID, description="A child whose EHC case you may take this step in")
 ]
+
+PlanIfMatch = HeaderEx[
+    str | None,
+    P(
+        alias="If-Match",
+        description='The ETag of the plan you read, like "3": refuse the change if it moved on',
+    ),
+]
+PlanExpectedVersion = QueryEx[
+    int | None,
+    P(
+        ge=1,
+        le=versions.MAX_VERSION,
+        description="The plan version you read: as If-Match, for clients without headers",
+    ),
+]
+# A change to a plan answers 412 when the plan moved on from the version it names.
+ERRORS_PLAN_CHANGE = {**ERRORS_CREATE, 412: Problem}
 
 
 def _child(request: HttpRequest, child_id: int, action: Action) -> tuple[User, Child]:
@@ -238,12 +257,14 @@ def read_ehcp_case(request: HttpRequest, child: int) -> EhcCaseOut:
     response={200: EhcPlanOut, **ERRORS_READ},
     summary="Read a child's EHC plan, sections A to K",
 )
-def read_ehc_plan(request: HttpRequest, child: int) -> Plan:
-    """Sections E (outcomes) and F (provision) are items; section I names the setting."""
+def read_ehc_plan(request: HttpRequest, child: int, response: HttpResponse) -> Plan:
+    """Sections E (outcomes) and F (provision) are items; section I names the setting. The ETag
+    is the plan's version: send it as If-Match with a change."""
     _, found = _child(request, child, Action.READ)
     plan = services.current_plan(found)
     if plan is None:
         raise Http404("This child has no EHC plan")
+    response["ETag"] = versions.etag(plan.version)
     return plan
 
 
@@ -486,19 +507,29 @@ class EhcPlanChangeIn(Input):
 
 @router.put(
     "/ehcp/plans",
-    response={200: EhcPlanOut, **ERRORS_CREATE},
+    response={200: EhcPlanOut, **ERRORS_PLAN_CHANGE},
     summary="Change the draft plan (a new version)",
 )
-def change_draft_plan(request: HttpRequest, payload: EhcPlanChangeIn) -> Plan:
+def change_draft_plan(
+    request: HttpRequest,
+    payload: EhcPlanChangeIn,
+    response: HttpResponse,
+    if_match: PlanIfMatch = None,
+    expected_version: PlanExpectedVersion = None,
+) -> Plan:
+    """Send the plan's ETag as If-Match: a plan changed since you read it is refused with 412."""
     user, child = _child_named(request, payload.child_id, Action.DECIDE)
-    return case_steps.edit_plan(
+    plan = case_steps.edit_plan(
         child,
         user,
         sections=payload.sections.given(),
         outcomes=_outcomes(payload.outcomes),
         provisions=_provisions(payload.provisions),
         placement=_setting(payload.placement_urn, "placement_urn"),
+        expected_version=versions.expected_version(if_match, expected_version),
     )
+    response["ETag"] = versions.etag(plan.version)
+    return plan
 
 
 class EhcFamilyResponseIn(Input):
@@ -653,10 +684,17 @@ class EhcAmendedIn(Input):
 
 @router.post(
     "/ehcp/amended-plans",
-    response={201: EhcPlanOut, **ERRORS_CREATE},
+    response={201: EhcPlanOut, **ERRORS_PLAN_CHANGE},
     summary="Issue the amended plan decided on after a review (8 weeks from the meeting)",
 )
-def issue_amended_plan(request: HttpRequest, payload: EhcAmendedIn) -> Status[Plan]:
+def issue_amended_plan(
+    request: HttpRequest,
+    payload: EhcAmendedIn,
+    response: HttpResponse,
+    if_match: PlanIfMatch = None,
+    expected_version: PlanExpectedVersion = None,
+) -> Status[Plan]:
+    """Send the final plan's ETag as If-Match: a plan changed since you read it gets 412."""
     user, child = _child_named(request, payload.child_id, Action.DECIDE)
     plan = case_steps.issue_amended_plan(
         child,
@@ -666,7 +704,9 @@ def issue_amended_plan(request: HttpRequest, payload: EhcAmendedIn) -> Status[Pl
         outcomes=_outcomes(payload.outcomes),
         provisions=_provisions(payload.provisions),
         placement=_setting(payload.placement_urn, "placement_urn"),
+        expected_version=versions.expected_version(if_match, expected_version),
     )
+    response["ETag"] = versions.etag(plan.version)
     return Status(201, plan)
 
 

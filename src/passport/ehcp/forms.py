@@ -7,7 +7,13 @@ from typing import Any
 
 from django import forms
 
-from passport.core.forms import GovukDateField, GovukForm, text_field
+from passport.core.forms import (
+    FormTokenField,
+    GovukDateField,
+    GovukForm,
+    SectionVersionField,
+    text_field,
+)
 from passport.core.policy import current_pack
 from passport.core.text import LONG_TEXT, SHORT_TEXT
 from passport.ehcp.models import AdviceRequest, AnnualReview, ClockException, Plan
@@ -44,14 +50,22 @@ class SettingByUrn(forms.CharField):
 
 
 class CaseStepForm(GovukForm):
-    """A form on the caseworker's case page for one step of the case."""
+    """A form on the caseworker's case page for one step of the case, with a one-time token so
+    that sending it twice takes the step once."""
+
+    form_token = FormTokenField()
+
+    def answers(self) -> dict[str, Any]:
+        """Return the answers as typed, without the token."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "form_token"}
 
     def step_arguments(self) -> dict[str, Any]:
         """Return what the step's service is given (`services.case_steps`), from the answers."""
-        return dict(self.cleaned_data)
+        return self.answers()
 
 
 class RequestForm(GovukForm):
+    form_token = FormTokenField()
     reason = text_field("Why an assessment is needed", max_length=LONG_TEXT, long=True)
 
 
@@ -64,7 +78,7 @@ class DecideToAssessForm(CaseStepForm):
     reason = text_field("Reason", max_length=LONG_TEXT, long=True, required=False)
 
     def step_arguments(self) -> dict[str, Any]:
-        return {**self.cleaned_data, "assess": self.cleaned_data["assess"] == "yes"}
+        return {**self.answers(), "assess": self.cleaned_data["assess"] == "yes"}
 
 
 class AdviceForm(CaseStepForm):
@@ -183,8 +197,10 @@ def _section_field(name: str) -> forms.CharField:
 
 
 class PlanSectionsForm(GovukForm):
-    """The text sections of a draft plan (E and F are items, changed through the API)."""
+    """The text sections of a draft plan (E and F are items, changed through the API), with the
+    plan version the page showed, so a save over someone else's change is refused."""
 
+    version = SectionVersionField()
     section_a = _section_field("section_a")
     section_b = _section_field("section_b")
     section_c = _section_field("section_c")
@@ -194,3 +210,7 @@ class PlanSectionsForm(GovukForm):
     section_h2 = _section_field("section_h2")
     section_j = _section_field("section_j")
     section_k = _section_field("section_k")
+
+    def sections(self) -> dict[str, str]:
+        """Return the sections as typed."""
+        return {k: v for k, v in self.cleaned_data.items() if k != "version"}

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from passport.access.policies import Action, audit_children_listed, visible_children
@@ -22,6 +23,7 @@ from passport.ehcp import forms, services
 from passport.ehcp.models import AdviceRequest, AssessmentRequest, Plan
 from passport.ehcp.services import case_steps
 from passport.passports.models import Review
+from passport.passports.services import submit_once
 from passport.web.http import AuthenticatedRequest
 
 PAGE_SIZE = 25
@@ -53,15 +55,21 @@ def request_assessment(request: AuthenticatedRequest, child_id: int) -> HttpResp
     )
     form = forms.RequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
+
+        def send() -> str:
             services.request_assessment(
                 child, request.user, reason=form.cleaned_data["reason"], source_review=review
             )
+            return reverse("ehcp-timeline", args=[child.pk])
+
+        try:
+            # The page's one-time token: sending it twice sends one request.
+            next_page = submit_once(request.user, form.cleaned_data["form_token"], send)
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
             messages.success(request, "Request for an EHC needs assessment sent")
-            return redirect("ehcp-timeline", child.pk)
+            return redirect(next_page)
     evidence, _ = services.passport_evidence(child)
     return render(
         request,
@@ -169,13 +177,19 @@ def case(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
             raise Http404("No such step")
         form = _case_form(step, child, request.POST)
         if form.is_valid():
-            try:
+
+            def take() -> str:
                 case_steps.take(step, child, request.user, **form.step_arguments())
+                return reverse("ehcp-case", args=[child.pk])
+
+            try:
+                # Each form's one-time token: sending it twice takes the step once.
+                next_page = submit_once(request.user, form.cleaned_data["form_token"], take)
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:
                 messages.success(request, DONE[step])
-                return redirect("ehcp-case", child.pk)
+                return redirect(next_page)
         failed = form
     assessment = services.current_request(child)
     plan = services.current_plan(child)
@@ -225,9 +239,16 @@ def plan(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
         )
         if request.method == "POST" and form.is_valid():
             try:
-                services.edit_plan(current, request.user, sections=form.cleaned_data)
+                services.edit_plan(
+                    current,
+                    request.user,
+                    sections=form.sections(),
+                    expected_version=form.cleaned_data["version"],
+                )
             except ValidationError as exc:
                 form.add_service_errors(exc)
+            except services.StalePlan as stale:
+                return _plan_conflict(request, child, form, stale.plan)
             else:
                 messages.success(request, "Draft plan saved")
                 return redirect("ehcp-plan", child.pk)
@@ -237,6 +258,39 @@ def plan(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
         request,
         "ehcp/plan.html",
         {"child": child, "form": form, "may_edit": may_edit, **_plan_context(current)},
+    )
+
+
+def _plan_conflict(
+    request: AuthenticatedRequest, child: Child, form: forms.PlanSectionsForm, saved: Plan
+) -> HttpResponse:
+    """Show the sections typed on a stale page beside the saved plan, to choose which to keep."""
+    typed = form.sections()
+    return render(
+        request,
+        "passports/section_conflict.html",
+        {
+            "child": child,
+            "section": "the draft EHC plan",
+            "action": reverse("ehcp-plan", args=[child.pk]),
+            "current_version": saved.version,
+            # The sections where the two versions differ.
+            "rows": [
+                (str(form.fields[name].label), typed[name], getattr(saved, name))
+                for name in typed
+                if typed[name] != getattr(saved, name)
+            ],
+            "resubmit": [
+                (name, value)
+                for name in request.POST
+                if name not in ("version", "csrfmiddlewaretoken")
+                for value in request.POST.getlist(name)
+            ],
+            "back": (reverse("ehcp-plan", args=[child.pk]), "Back to the EHC plan"),
+            "history_note": "Saving your version replaces the saved version as the plan's "
+            "next version. The plan's history keeps both.",
+        },
+        status=409,
     )
 
 

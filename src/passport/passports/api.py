@@ -7,6 +7,7 @@ as its ETag.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -14,7 +15,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import HeaderEx, P, QueryEx, Router, Status
-from ninja.errors import HttpError
 
 from passport.access.policies import Action, get_child_for
 from passport.organisations.models import SchoolGroup
@@ -33,20 +33,30 @@ from passport.passports.schemas import (
     NeedsOut,
     PassportOut,
 )
+from passport.web import versions
 from passport.web.auth import signed_in
 from passport.web.params import RowId
 from passport.web.problems import ERRORS_READ, ERRORS_WRITE
 
 router = Router(tags=["Passports"])
 
-# The largest number a PositiveIntegerField holds on every database.
-MAX_VERSION = 2**31 - 1
+MAX_VERSION = versions.MAX_VERSION
 
 IfMatch = HeaderEx[
     str | None,
     P(
         alias="If-Match",
         description='The ETag of the passport you read, like "3": refuse the change if it moved on',
+    ),
+]
+IdempotencyKey = HeaderEx[
+    str | None,
+    P(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=255,
+        description="A key you choose for this addition, like a UUID: sending the same request "
+        "again with the same key returns the item the first one added and adds nothing",
     ),
 ]
 ExpectedVersion = QueryEx[
@@ -84,19 +94,18 @@ def _passport_for(
 
 def _expected_version(if_match: str | None, expected_version: int | None) -> int | None:
     """Return the version a change expects, from If-Match or expected_version."""
-    if if_match is None or if_match.strip() == "*":
-        return expected_version
-    tag = if_match.strip().removeprefix("W/").strip('"')
-    # An entity tag we never issued cannot match the passport (RFC 9110 13.1.1): 412, not 400.
-    issued = tag.isascii() and tag.isdigit() and int(tag) <= MAX_VERSION
-    version = int(tag) if issued else 0
-    if expected_version is not None and expected_version != version:
-        raise HttpError(400, "If-Match and expected_version name different versions: send only one")
-    return version
+    return versions.expected_version(if_match, expected_version)
+
+
+def _once(request: HttpRequest, key: str | None) -> str:
+    """Return the one-time token for an Idempotency-Key: one per person, address and key."""
+    if key is None:
+        return ""
+    return hashlib.sha256(f"{request.path}\n{key}".encode()).hexdigest()[:32]
 
 
 def _tagged(response: HttpResponse, passport: Passport) -> None:
-    response["ETag"] = f'"{passport.version}"'
+    response["ETag"] = versions.etag(passport.version)
 
 
 @router.get(
@@ -282,15 +291,21 @@ def _add_section_operations(section: str) -> None:
         response: HttpResponse,
         if_match: IfMatch = None,
         expected_version: ExpectedVersion = None,
+        idempotency_key: IdempotencyKey = None,
     ) -> Status[Any]:
         passport = _passport_for(request, child_id, Action.WRITE)
-        item = model(**payload.model_dump())
-        services.save_item(
-            passport,
-            item,
-            by=signed_in(request),
-            expected_version=_expected_version(if_match, expected_version),
-        )
+        expected = _expected_version(if_match, expected_version)
+
+        made: list[Any] = []
+
+        def add() -> str:
+            made.append(model(**payload.model_dump()))
+            services.save_item(passport, made[0], by=signed_in(request), expected_version=expected)
+            return str(made[0].pk)
+
+        # A repeat of an Idempotency-Key answers with the item the first request added.
+        added = services.submit_once(signed_in(request), _once(request, idempotency_key), add)
+        item = made[0] if made else _item_in(passport, section, int(added))
         _tagged(response, passport)
         response["Location"] = reverse(
             f"api:get_{name}", kwargs={"child_id": child_id, "item_id": item.pk}

@@ -8,9 +8,15 @@ from django import forms
 
 from passport.children.models import Child, Enrolment
 from passport.core.dates import today
-from passport.core.forms import GovukDateField, GovukForm, text_field
+from passport.core.forms import (
+    FormTokenField,
+    GovukDateField,
+    GovukForm,
+    SectionVersionField,
+    text_field,
+)
 from passport.core.policy import current_pack
-from passport.core.text import LONG_TEXT, SHORT_TEXT
+from passport.core.text import LONG_TEXT, SHORT_TEXT, reject_hidden_formatting
 from passport.organisations.models import SchoolGroup
 from passport.passports.models import (
     AboutMeContribution,
@@ -34,10 +40,24 @@ def _choice(subject: str, choices: list[tuple[str, str]], **kwargs: Any) -> form
     )
 
 
+def _name_field(subject: str, *, required: bool = True) -> forms.CharField:
+    """Return a field for a child's name, which refuses hidden formatting characters too."""
+    field = text_field(subject, max_length=100, required=required)
+
+    def no_hidden_formatting(value: str) -> None:
+        try:
+            reject_hidden_formatting(value)
+        except forms.ValidationError as exc:
+            raise forms.ValidationError(f"{subject} {exc.messages[0]}") from exc
+
+    field.validators.append(no_hidden_formatting)
+    return field
+
+
 class ChildForm(GovukForm):
-    given_name = text_field("First name", max_length=100)
-    family_name = text_field("Last name", max_length=100)
-    preferred_name = text_field("Name they like to be called", max_length=100, required=False)
+    given_name = _name_field("First name")
+    family_name = _name_field("Last name")
+    preferred_name = _name_field("Name they like to be called", required=False)
     date_of_birth = GovukDateField(subject="Date of birth", past_only=True)
     upn = text_field("UPN", max_length=20, required=False)
     upn_la_code_confirmed = forms.BooleanField(required=False)
@@ -67,24 +87,6 @@ class ChildForm(GovukForm):
         return chosen
 
 
-class SectionVersionField(forms.Field):
-    """The version of the section a form was filled in from, sent back in a hidden input."""
-
-    widget = forms.HiddenInput
-
-    def __init__(self) -> None:
-        # Missing means "not checked", like a request without If-Match to the API.
-        super().__init__(required=False)
-
-    def to_python(self, value: Any) -> int | None:
-        if value in (None, ""):
-            return None
-        text = str(value).strip()
-        # A version we never issued matches nothing: the person sees the conflict page and can
-        # choose, rather than an error message about an input they cannot see.
-        return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else 0
-
-
 class AboutMeForm(GovukForm):
     version = SectionVersionField()
     liked_about_me = text_field(
@@ -99,6 +101,7 @@ class AboutMeForm(GovukForm):
 
 
 class ContributionForm(GovukForm):
+    form_token = FormTokenField()
     voice = _choice("whose words these are", AboutMeContribution.Voice.choices[:2])
     text = text_field("What you want to add", max_length=LONG_TEXT, long=True)
 
@@ -134,12 +137,33 @@ class NeedsForm(GovukForm):
         self.fields["broad_areas"].choices = pack.broad_area_choices()  # type: ignore[attr-defined]
 
 
-class StrategyForm(GovukForm):
+class ItemForm(GovukForm):
+    """A list section's item: the item's version it was filled in from, and a token so that
+    sending a new item's page twice adds it once."""
+
+    version = SectionVersionField()
+    form_token = FormTokenField()
+
+    # Fields that say how the form was sent rather than what the item says.
+    CONTROL_FIELDS = ("version", "form_token")
+
+    def item_fields(self) -> dict[str, Any]:
+        """Return what the item says, as typed."""
+        return {k: v for k, v in self.cleaned_data.items() if k not in self.CONTROL_FIELDS}
+
+
+class RemoveItemForm(GovukForm):
+    """The question before removing an item, carrying the version of the item it showed."""
+
+    version = SectionVersionField()
+
+
+class StrategyForm(ItemForm):
     kind = _choice("whether this is a strategy or an adjustment", Strategy.Kind.choices)
     description = text_field("What works", max_length=LONG_TEXT, long=True)
 
 
-class SupportItemForm(GovukForm):
+class SupportItemForm(ItemForm):
     description = text_field("What the support is", max_length=LONG_TEXT, long=True)
     intended_outcome = text_field("What the support is for", max_length=LONG_TEXT, long=True)
     delivered_by = text_field("Who provides it", max_length=SHORT_TEXT)
@@ -184,7 +208,7 @@ class SupportItemForm(GovukForm):
         self.fields["layer"].error_messages.update({"required": "Select the layer of support"})
 
 
-class OutcomeForm(GovukForm):
+class OutcomeForm(ItemForm):
     description = text_field("What we are aiming for", max_length=LONG_TEXT, long=True)
     target_date = GovukDateField(subject="Target date")
     progress = _choice("the progress so far", Outcome.Progress.choices)
@@ -193,7 +217,7 @@ class OutcomeForm(GovukForm):
     )
 
 
-class ReviewForm(GovukForm):
+class ReviewForm(ItemForm):
     held_on = GovukDateField(subject="Date of the review", past_only=True)
     participants = text_field("Who took part", max_length=LONG_TEXT, long=True)
     child_views = text_field("The child's views", max_length=LONG_TEXT, long=True)
@@ -240,7 +264,7 @@ class LayerForm(GovukForm):
         }
 
 
-ITEM_FORMS: dict[str, type[GovukForm]] = {
+ITEM_FORMS: dict[str, type[ItemForm]] = {
     "what-works": StrategyForm,
     "support": SupportItemForm,
     "outcomes": OutcomeForm,

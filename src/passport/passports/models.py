@@ -15,6 +15,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from passport.children.models import Child, LiveQuerySet
+from passport.children.validators import check_start_date
 from passport.core.dates import today
 from passport.core.policy import current_pack
 from passport.core.text import LONG_TEXT, SHORT_TEXT, reject_markup
@@ -116,8 +117,10 @@ class Strategy(models.Model):
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.STRATEGY)
     description = models.TextField(max_length=LONG_TEXT, validators=[reject_markup])
     created_at = models.DateTimeField(auto_now_add=True)
+    # Counts this item's saves: a form or an API write that read an older count is refused.
+    version = models.PositiveIntegerField(default=1)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["passport", "created_at", "pk"]
@@ -179,8 +182,11 @@ class SupportItem(models.Model):
         "Why this support", blank=True, max_length=LONG_TEXT, validators=[reject_markup]
     )
 
+    # Counts this item's saves: a form or an API write that read an older count is refused.
+    version = models.PositiveIntegerField(default=1)
+
     objects = LiveQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["passport", "starts_on", "pk"]
@@ -201,6 +207,11 @@ class SupportItem(models.Model):
         return self.description[:60]
 
     def clean(self) -> None:
+        if self.starts_on:
+            try:
+                check_start_date(self.starts_on)
+            except ValidationError as exc:
+                raise ValidationError({"starts_on": exc.messages}) from exc
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError(
                 {"ends_on": "End date must be the same as or after the start date"}
@@ -232,8 +243,10 @@ class Outcome(models.Model):
         max_length=15, choices=Progress.choices, default=Progress.NOT_STARTED
     )
     progress_notes = models.TextField(blank=True, max_length=LONG_TEXT, validators=[reject_markup])
+    # Counts this item's saves: a form or an API write that read an older count is refused.
+    version = models.PositiveIntegerField(default=1)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["passport", "target_date", "pk"]
@@ -270,8 +283,10 @@ class Review(models.Model):
     )
     decision = models.CharField(max_length=20, choices=Decision.choices)
     next_review_on = models.DateField()
+    # Counts this item's saves: a form or an API write that read an older count is refused.
+    version = models.PositiveIntegerField(default=1)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["version"])
 
     class Meta:
         ordering = ["passport", "-held_on", "-pk"]
@@ -355,3 +370,26 @@ class AboutMeContribution(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class FormSubmission(models.Model):
+    """A form (or an API request with an Idempotency-Key) that created a record, by its token.
+
+    A second submit of the same page (a double click, a retry after a slow answer) finds the
+    first one here and goes where it went, creating nothing; the unique constraint makes two
+    submits at the same moment wait for each other rather than both create.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=32)
+    # What the first submit made: the address the page went on to, or the id the API added.
+    result = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "token"], name="one_submission_per_form")
+        ]
+
+    def __str__(self) -> str:
+        return f"Form {self.token} sent by user {self.user_id}"

@@ -7,12 +7,12 @@ history) and bumps the passport's version number.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 
 from passport.children.models import Child, Enrolment
@@ -22,6 +22,7 @@ from passport.core.policy import current_pack
 from passport.organisations.models import SchoolGroup
 from passport.passports.models import (
     AboutMeContribution,
+    FormSubmission,
     LayerAssignment,
     Outcome,
     Passport,
@@ -51,6 +52,23 @@ class StaleSection(StaleVersion):
             f"Someone else changed {section} since you started: compare your version with theirs"
         )
         self.section = section
+
+
+# What one item of each list section is called in a sentence.
+ITEM_NAMES: dict[type[models.Model], str] = {
+    Strategy: "this item of What works",
+    SupportItem: "this support",
+    Outcome: "this outcome",
+    Review: "this review",
+}
+
+
+class StaleItem(StaleSection):
+    """Someone else saved or removed this item since the form was filled in."""
+
+    def __init__(self, item: models.Model) -> None:
+        super().__init__(ITEM_NAMES.get(type(item), "this item"))
+        self.item = item
 
 
 # Each section held on the passport row: its own columns and the counter of its saves.
@@ -238,26 +256,59 @@ def set_needs(
 
 @transaction.atomic
 def save_item(
-    passport: Passport, item: models.Model, by: User, expected_version: int | None = None
+    passport: Passport,
+    item: models.Model,
+    by: User,
+    expected_version: int | None = None,
+    expected_item_version: int | None = None,
 ) -> models.Model:
-    """Add or change an item in one of the list sections (what works, support, outcomes, reviews)."""
+    """Add or change an item in one of the list sections (what works, support, outcomes, reviews).
+
+    `expected_version` is the whole passport's (the API's If-Match); `expected_item_version` is
+    the item's own, which its form carries so that a change elsewhere does not make it stale.
+    """
     if type(item) not in ITEM_SECTIONS.values():
         raise TypeError(f"{type(item).__name__} is not a passport section item")
     item.passport = passport  # type: ignore[attr-defined]
     if isinstance(item, Review):
         check_review_interval(passport, item)
+    if item.pk is not None:
+        _claim_item(item, expected_item_version)
     _save(item, by)
     _record_change(passport, by, expected_version)
     return item
 
 
+def _claim_item(item: models.Model, expected_item_version: int | None) -> None:
+    """Bump the item's version, refusing a stale one or an item removed meanwhile.
+
+    The conditional UPDATE checks and bumps in one statement and holds the row until commit, so
+    of two saves made from the same version only the first passes; the second is refused
+    instead of quietly replacing the first one's words.
+    """
+    rows = type(item)._default_manager.filter(pk=item.pk)
+    if expected_item_version is not None:
+        rows = rows.filter(version=expected_item_version)
+    if not rows.update(version=F("version") + 1):
+        raise StaleItem(item)
+    item.version = rows.model._default_manager.values_list("version", flat=True).get(pk=item.pk)  # type: ignore[attr-defined]
+
+
 @transaction.atomic
 def remove_item(
-    passport: Passport, item: models.Model, by: User, expected_version: int | None = None
+    passport: Passport,
+    item: models.Model,
+    by: User,
+    expected_version: int | None = None,
+    expected_item_version: int | None = None,
 ) -> None:
-    """Remove an item from a list section; the history keeps what it said."""
+    """Remove an item from a list section; the history keeps what it said.
+
+    With `expected_item_version`, an item changed since the person read it is not removed.
+    """
     if item.passport_id != passport.pk:  # type: ignore[attr-defined]
         raise ValidationError("That item belongs to another passport")
+    _claim_item(item, expected_item_version)
     _record_change(passport, by, expected_version)
     item._history_user = by  # type: ignore[attr-defined]
     item.delete()
@@ -411,6 +462,29 @@ def add_about_me_contribution(
     _save(contribution, by)
     _record_change(passport, by)
     return contribution
+
+
+def submit_once(by: User, token: str, create: Callable[[], str]) -> str:
+    """Run `create` once per form token and return where it sent the person.
+
+    A page form that creates a record carries a fresh token each time it is drawn. The first
+    submit claims the token in the same transaction as the record it creates (so a refused
+    submit leaves the token free to send again); a second submit of the same page finds the
+    claim and returns the first submit's result, creating nothing. Two submits at the same
+    moment meet at the unique constraint: the second waits for the first to commit, then reads
+    its result. Without a token (a page drawn before tokens) the record is simply created.
+    """
+    if not token:
+        return create()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                claim = FormSubmission.objects.create(user=by, token=token)
+        except IntegrityError:
+            return FormSubmission.objects.get(user=by, token=token).result
+        claim.result = create()
+        claim.save(update_fields=["result"])
+        return claim.result
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ service and renders."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -21,13 +22,14 @@ from passport.access.policies import (
     get_child_for,
     is_family,
     narrowed_to_section,
+    record_identifier_matches,
     searched,
     sections_for_children,
     visible_children,
 )
 from passport.access.standing import Duty, holders, holds, require
 from passport.children.models import Child, Enrolment, ParentalResponsibility
-from passport.children.services import ChildDetails, add_child_on_roll
+from passport.children.services import ChildDetails, IdentifierErrors, add_child_on_roll
 from passport.core.dates import today
 from passport.core.forms import GovukForm
 from passport.core.policy import current_pack
@@ -39,8 +41,10 @@ from passport.passports.forms import (
     AboutMeForm,
     ChildForm,
     ContributionForm,
+    ItemForm,
     LayerForm,
     NeedsForm,
+    RemoveItemForm,
 )
 from passport.passports.models import AboutMeContribution, LayerAssignment, Passport, Review
 from passport.passports.queries import current_layer_code, next_review_due, primary_need_code
@@ -132,6 +136,8 @@ def add_child(request: AuthenticatedRequest) -> HttpResponse:
         try:
             child = add_child_on_roll(details, data["setting"], data["starts_on"])
         except ValidationError as exc:
+            if isinstance(exc, IdentifierErrors):
+                record_identifier_matches(request.user, data["setting"].name, exc.matches)
             form.add_service_errors(exc)
         else:
             services.start_passport(child, request.user)
@@ -321,7 +327,12 @@ def edit_about_me(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
                 for name in services.ABOUT_ME_FIELDS
             ]
             return _conflict_page(
-                request, child, form, "About me", "edit-about-me", saved.about_me_version, rows
+                request,
+                child,
+                "About me",
+                reverse("edit-about-me", args=[child.pk]),
+                saved.about_me_version,
+                rows,
             )
     return _form_page(request, "passports/about_me_form.html", child=child, form=form)
 
@@ -329,19 +340,21 @@ def edit_about_me(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def add_contribution(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
+    """Add a parent's or the child's own words; the page's token adds them once, however often
+    it is sent."""
     child, passport = _passport_for(request, child_id, Action.CONTRIBUTE)
     form = ContributionForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _applied(
-            form,
-            lambda: services.add_about_me_contribution(
-                passport, by=request.user, **form.cleaned_data
-            ),
-        )
-    ):
-        return _saved(request, child, "What you added to About me")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+
+        def add() -> str:
+            services.add_about_me_contribution(
+                passport, voice=data["voice"], text=data["text"], by=request.user
+            )
+            return reverse("passport", args=[child.pk])
+
+        if _applied(form, lambda: services.submit_once(request.user, data["form_token"], add)):
+            return _saved(request, child, "What you added to About me")
     return _form_page(request, "passports/contribution_form.html", child=child, form=form)
 
 
@@ -380,7 +393,12 @@ def edit_needs(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
                 for name, value in current.items()
             ]
             return _conflict_page(
-                request, child, form, "My needs", "edit-needs", saved.needs_version, rows
+                request,
+                child,
+                "My needs",
+                reverse("edit-needs", args=[child.pk]),
+                saved.needs_version,
+                rows,
             )
     return _form_page(request, "passports/needs_form.html", child=child, form=form)
 
@@ -423,21 +441,20 @@ def _needs_text(name: str, value: Any) -> str:
 def _conflict_page(
     request: AuthenticatedRequest,
     child: Child,
-    form: GovukForm,
     section: str,
-    edit_url: str,
+    action: str,
     current_version: int,
     rows: list[tuple[str, str, str]],
 ) -> HttpResponse:
     """Show a stale form's answers beside the saved ones, to save theirs again or keep the saved.
 
-    "Save my version" posts what they typed with the section's current version, so it saves
-    unless the section moves on once more.
+    "Save my version" posts what they typed with the current version, so it saves unless the
+    section or item moves on once more.
     """
     resubmit = [
         (name, value)
-        for name in form.fields
-        if name != "version"
+        for name in request.POST
+        if name not in ("version", "csrfmiddlewaretoken")
         for value in request.POST.getlist(name)
     ]
     return render(
@@ -446,7 +463,7 @@ def _conflict_page(
         {
             "child": child,
             "section": section,
-            "action": reverse(edit_url, args=[child.pk]),
+            "action": action,
             "current_version": current_version,
             "rows": rows,
             "resubmit": resubmit,
@@ -477,24 +494,54 @@ def change_layer(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
 def edit_item(
     request: AuthenticatedRequest, child_id: int, section: str, item_id: int | None = None
 ) -> HttpResponse:
-    """Add or change an item in What works, Support in place, Outcomes or Reviews."""
+    """Add or change an item in What works, Support in place, Outcomes or Reviews.
+
+    A change carries the item's version: a form opened before someone else saved the same item
+    gets the conflict page. A new item's page carries a one-time token: sending it twice adds
+    the item once.
+    """
     if section not in services.ITEM_SECTIONS:
         raise Http404("No such section")
     child, passport = _passport_for(request, child_id, Action.WRITE)
     model = services.ITEM_SECTIONS[section]
     form_class = ITEM_FORMS[section]
     item = get_object_or_404(model, pk=item_id, passport=passport) if item_id else model()
-    initial = {name: getattr(item, name) for name in form_class.base_fields} if item_id else {}
+    initial = (
+        {name: getattr(item, name) for name in form_class.base_fields if name != "form_token"}
+        if item_id
+        else {}
+    )
     form = form_class(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        for name, value in form.cleaned_data.items():
+        typed = form.item_fields()
+        for name, value in typed.items():
             setattr(item, name, value)
-        if _applied(form, lambda: services.save_item(passport, item, request.user)):
-            saved = _saved(request, child, SECTION_TITLES[section][0])
+
+        def save() -> str:
+            services.save_item(
+                passport,
+                item,
+                request.user,
+                expected_item_version=form.cleaned_data["version"] if item_id else None,
+            )
             if isinstance(item, Review) and item.decision == "request_assessment":
                 # The review recommended an EHC needs assessment: go on to make the request.
-                return redirect(f"{reverse('ehcp-request', args=[child.pk])}?review={item.pk}")
-            return saved
+                return f"{reverse('ehcp-request', args=[child.pk])}?review={item.pk}"
+            return reverse("passport", args=[child.pk])
+
+        try:
+            next_page = (
+                save()
+                if item_id
+                else services.submit_once(request.user, form.cleaned_data["form_token"], save)
+            )
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        except services.StaleItem:
+            return _item_conflict(request, child, section, form, item, typed)
+        else:
+            messages.success(request, f"{SECTION_TITLES[section][0]} saved")
+            return redirect(next_page)
     title = SECTION_TITLES[section][2 if item_id else 1]
     return _form_page(
         request,
@@ -507,26 +554,101 @@ def edit_item(
     )
 
 
+def _item_conflict(
+    request: AuthenticatedRequest,
+    child: Child,
+    section: str,
+    form: ItemForm,
+    item: Any,
+    typed: dict[str, Any],
+) -> HttpResponse:
+    """Show a stale item form beside the saved item; say so if the item was removed meanwhile."""
+    saved = type(item)._default_manager.filter(pk=item.pk).first()
+    if saved is None:
+        messages.error(
+            request,
+            f"Someone else removed {services.ITEM_NAMES[type(item)]} while you were changing "
+            "it: add it again if it is still needed",
+        )
+        return redirect("passport", child.pk)
+    rows = [
+        (_label(form, name), _shown(form, name, value), _shown(form, name, getattr(saved, name)))
+        for name, value in typed.items()
+    ]
+    return _conflict_page(
+        request,
+        child,
+        services.ITEM_NAMES[type(item)],
+        reverse("edit-item", args=[child.pk, section, item.pk]),
+        saved.version,
+        rows,
+    )
+
+
+def _label(form: GovukForm, name: str) -> str:
+    field = form.fields[name]
+    return str(field.label or getattr(field, "subject", "") or name.replace("_", " ").capitalize())
+
+
+def _shown(form: GovukForm, name: str, value: Any) -> str:
+    """Say one answer as a person reads it: the choice's words, a date in words."""
+    if value is None:
+        return ""
+    choices = getattr(form.fields[name], "choices", None)
+    if choices:
+        return str(dict(choices).get(value, value))
+    if isinstance(value, dt.date):
+        return f"{value:%-d %B %Y}"
+    return str(value)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def remove_item(
     request: AuthenticatedRequest, child_id: int, section: str, item_id: int
 ) -> HttpResponse:
-    """Ask, then remove an item from a list section (the history keeps it)."""
+    """Ask, then remove an item from a list section (the history keeps it).
+
+    The question carries the item's version: if someone changes the item before the answer,
+    the page shows what it says now and asks again.
+    """
     if section not in services.ITEM_SECTIONS:
         raise Http404("No such section")
     child, passport = _passport_for(request, child_id, Action.WRITE)
-    item = get_object_or_404(services.ITEM_SECTIONS[section], pk=item_id, passport=passport)
-    if request.method == "POST":
-        services.remove_item(passport, item, request.user)
-        messages.success(request, f"Removed from {SECTION_TITLES[section][0]}")
-        return redirect("passport", child.pk)
+    model = services.ITEM_SECTIONS[section]
+    item: Any = model._default_manager.filter(pk=item_id, passport=passport).first()
+    if item is None:
+        raise Http404("No such item")
+    form = RemoveItemForm(request.POST or None, initial={"version": item.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.remove_item(
+                passport, item, request.user, expected_item_version=form.cleaned_data["version"]
+            )
+        except services.StaleItem:
+            item = model._default_manager.filter(pk=item_id).first()
+            if item is None:
+                messages.success(
+                    request, f"Someone else removed it from {SECTION_TITLES[section][0]}"
+                )
+                return redirect("passport", child.pk)
+            form = RemoveItemForm({"version": item.version})
+            form.full_clean()
+            form.add_error(
+                None,
+                f"Someone else changed {services.ITEM_NAMES[model]} since you opened this page: "
+                "check what it says now before you remove it",
+            )
+        else:
+            messages.success(request, f"Removed from {SECTION_TITLES[section][0]}")
+            return redirect("passport", child.pk)
     return render(
         request,
         "passports/remove_item.html",
         {
             "child": child,
             "item": item,
+            "form": form,
             "section_title": SECTION_TITLES[section][0],
             "section": section,
         },

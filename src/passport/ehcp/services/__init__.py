@@ -31,6 +31,7 @@ from passport.ehcp.services.plan_content import (
     OutcomeItem,
     ProvisionItem,
     Sections,
+    StalePlan,
 )
 from passport.ehcp.services.plans import (
     cease_plan,
@@ -57,6 +58,7 @@ __all__ = [
     "OutcomeItem",
     "ProvisionItem",
     "Sections",
+    "StalePlan",
     "Step",
     "ask_for_advice",
     "cease_plan",

@@ -145,8 +145,9 @@ def edit_plan(
     outcomes: Sequence[OutcomeItem] | None = None,
     provisions: Sequence[ProvisionItem] | None = None,
     placement: Setting | None = None,
+    expected_version: int | None = None,
 ) -> Plan:
-    """Change the child's draft plan."""
+    """Change the child's draft plan (refused if it moved on from `expected_version`)."""
     return plans.edit_plan(
         _plan(child),
         by,
@@ -154,6 +155,7 @@ def edit_plan(
         outcomes=outcomes,
         provisions=provisions,
         placement=placement,
+        expected_version=expected_version,
     )
 
 
@@ -245,6 +247,7 @@ def issue_amended_plan(
     outcomes: Sequence[OutcomeItem] | None = None,
     provisions: Sequence[ProvisionItem] | None = None,
     placement: Setting | None = None,
+    expected_version: int | None = None,
 ) -> Plan:
     """Issue the amended plan the child's latest decision to amend calls for."""
     review = (
@@ -266,6 +269,7 @@ def issue_amended_plan(
         outcomes=outcomes,
         provisions=provisions,
         placement=placement,
+        expected_version=expected_version,
     )
 
 

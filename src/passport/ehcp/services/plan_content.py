@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
+from passport.core.errors import StaleVersion
 from passport.ehcp.models import Plan, PlanOutcome, PlanProvision
 from passport.organisations.models import Setting
 from passport.people.models import User
@@ -26,6 +27,17 @@ PLAN_TEXT_SECTIONS = (
     "section_j",
     "section_k",
 )
+
+
+class StalePlan(StaleVersion):
+    """Someone else changed the plan since the version this change was made from."""
+
+    def __init__(self, plan: Plan) -> None:
+        super().__init__(
+            f"Someone else changed the EHC plan since you read it (it is now version "
+            f"{plan.version}): compare your version with theirs"
+        )
+        self.plan = plan
 
 
 @dataclass(frozen=True)
@@ -127,12 +139,17 @@ def change_plan(
     outcomes: Sequence[OutcomeItem] | None,
     provisions: Sequence[ProvisionItem] | None,
     placement: Setting | None,
+    expected_version: int | None = None,
 ) -> None:
     """Write the sections, items and placement given to a locked plan, as its next version.
 
     Items not given are kept: giving outcomes alone keeps the provision (and its links to
-    outcomes by position), and the other way round.
+    outcomes by position), and the other way round. With `expected_version` (the version the
+    person read: a hidden field on the page, If-Match in the API) a plan that has moved on is
+    refused; the caller holds the plan's row lock, so the check cannot race another change.
     """
+    if expected_version is not None and plan.version != expected_version:
+        raise StalePlan(plan)
     for name, value in sections.items():
         setattr(plan, name, value)
     if placement is not None:

@@ -103,8 +103,12 @@ def edit_plan(
     outcomes: Sequence[OutcomeItem] | None = None,
     provisions: Sequence[ProvisionItem] | None = None,
     placement: Setting | None = None,
+    expected_version: int | None = None,
 ) -> Plan:
-    """Change a draft plan's sections; each change is a new version."""
+    """Change a draft plan's sections; each change is a new version.
+
+    A change made from an older version than `expected_version` names is refused (`StalePlan`).
+    """
     check_sections(sections)
     with transaction.atomic():
         plan = Plan.objects.select_for_update(of=("self",)).select_related("child").get(pk=plan.pk)
@@ -119,6 +123,7 @@ def edit_plan(
             outcomes=outcomes,
             provisions=provisions,
             placement=placement,
+            expected_version=expected_version,
         )
         record_step(by, plan.child, f"EHC plan changed (version {plan.version})", action="decide")
     return plan

@@ -117,8 +117,12 @@ def issue_amended_plan(
     outcomes: Sequence[OutcomeItem] | None = None,
     provisions: Sequence[ProvisionItem] | None = None,
     placement: Setting | None = None,
+    expected_version: int | None = None,
 ) -> Plan:
-    """Issue the amended plan decided on after a review: a new version of the final plan."""
+    """Issue the amended plan decided on after a review: a new version of the final plan.
+
+    With `expected_version`, a plan changed since that version is refused (`StalePlan`).
+    """
     issued_on = issued_on or today()
     sections = dict(sections or {})
     check_sections(sections)
@@ -145,6 +149,7 @@ def issue_amended_plan(
             outcomes=outcomes,
             provisions=provisions,
             placement=placement,
+            expected_version=expected_version,
         )
         review.amended_plan_issued_on = issued_on
         review.save(update_fields=["amended_plan_issued_on"])

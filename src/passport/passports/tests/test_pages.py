@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from passport.audit.models import AuditAction, AuditEvent
 from passport.passports.models import Passport
 from passport.people.models import Role
 from passport.people.services import current_code
@@ -347,3 +348,20 @@ def test_history_page_costs_the_same_few_queries_however_long_the_history(
     with django_assert_max_num_queries(40):
         page = client.get(reverse("history", args=[child.pk])).content.decode()
     assert page.count("What people like and admire about me") >= 29
+
+
+def test_a_duplicate_upn_on_the_page_is_named_and_recorded_for_the_child_already_recorded(
+    client, senco, child
+):
+    client.force_login(senco)
+    data = {
+        "given_name": "Leo",
+        "family_name": "Marsh",
+        "upn": child.upn,
+        **date_fields("date_of_birth", dt.date(2018, 5, 2)),
+        **date_fields("starts_on", dt.date(2025, 9, 3)),
+    }
+    page = client.post(reverse("add-child"), data).content.decode()
+    assert "A child with this UPN is already recorded" in page
+    told = AuditEvent.objects.get(child_id=child.pk, action=AuditAction.IDENTIFIER_MATCH)
+    assert (told.actor_id, told.allowed, told.sections) == (senco.pk, True, ["UPN"])
