@@ -18,6 +18,7 @@ from ninja import Field, Query, Router, Schema
 from passport.access.standing import Duty, holds
 from passport.directory.models import Service
 from passport.directory.oruk.export import export_service, services_feed
+from passport.directory.ownership import publisher_for
 from passport.directory.schemas import (
     ORUK_PAGE_SCHEMA,
     ORUK_PROFILE,
@@ -137,10 +138,16 @@ def import_oruk_services(request: HttpRequest) -> Any:
     """Upsert the organizations and services in an ORUK document, all or nothing: a file that
     breaks the schema, or lacks a price or support kind, is refused with 422 listing every fault
     by JSON path, and nothing is saved. Importing the same file again changes nothing.
-    For administrators and cluster leads."""
+    A provider or service may be changed only by its owner (the provider, or the local
+    authority that published it); a file that would change someone else's is refused the same
+    way, naming each such record. For administrators, cluster leads, LA caseworkers and
+    providers' staff."""
     user = signed_in(request)
-    if not holds(user, Duty.MANAGE_DIRECTORY):
-        raise PermissionDenied("Only an administrator or a cluster lead may import services")
+    if not holds(user, Duty.MANAGE_DIRECTORY) and not publisher_for(user):
+        raise PermissionDenied(
+            "Only an administrator, a cluster lead, or a local authority or provider publishing "
+            "its own services may import services"
+        )
     length = str(request.META.get("CONTENT_LENGTH") or "0")
     declared = int(length) if length.isascii() and length.isdigit() else 0
     try:

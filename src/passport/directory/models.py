@@ -6,6 +6,7 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from passport.core.policy import current_pack
 
@@ -61,10 +62,28 @@ class Service(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Who may change the service (docs/directory.md): its provider, or the local authority that
+    # published it; neither means the service's administrators.
+    owner_local_authority = models.ForeignKey(
+        "organisations.LocalAuthority",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    owner_provider = models.ForeignKey(
+        "organisations.Provider", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
         ordering = ["name", "id"]
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(owner_local_authority__isnull=True)
+                | models.Q(owner_provider__isnull=True),
+                name="directory_service_one_owner",
+            ),
             models.CheckConstraint(
                 condition=models.Q(
                     status__in=["active", "inactive", "defunct", "temporarily closed"]

@@ -36,6 +36,7 @@ from passport.directory.oruk.validation import (
     json_path,
     validate_services_document,
 )
+from passport.directory.ownership import Publisher, owner_name, publisher_for
 from passport.organisations.models import LocalAuthority, Provider
 from passport.people.models import User
 
@@ -145,6 +146,7 @@ class _OrganizationRecord:
     name: str
     kind: str | None
     ods_code: str
+    where: str = ""  # the JSON path of the first description in the file
 
 
 @dataclass(frozen=True)
@@ -152,6 +154,7 @@ class _ServiceRecord:
     id: uuid.UUID
     organization_id: uuid.UUID
     values: dict[str, Any]
+    where: str = ""
 
 
 class _Collector:
@@ -208,7 +211,7 @@ def _organization(
         problems.add(
             [*where, "organization_identifiers"], "the ODS code must be 10 characters or fewer"
         )
-    return _OrganizationRecord(uuid.UUID(data["id"]), name, kind, ods_code)
+    return _OrganizationRecord(uuid.UUID(data["id"]), name, kind, ods_code, json_path(where))
 
 
 def _date(value: Any, where: list[str | int], problems: _Collector) -> dt.date | None:
@@ -311,6 +314,7 @@ def _service(
     record = _ServiceRecord(
         id=uuid.UUID(data["id"]),
         organization_id=organization_id,
+        where=json_path(where),
         values={
             "name": name,
             "description": data.get("description") or "",
@@ -401,6 +405,64 @@ def _records(
 # --- Writing ---------------------------------------------------------------------------------
 
 
+def _differs(instance: Any, values: dict[str, Any]) -> bool:
+    """Say whether writing the values would change the row."""
+    return any(getattr(instance, name) != value for name, value in values.items())
+
+
+def _provider_values(organization: _OrganizationRecord) -> dict[str, Any]:
+    values: dict[str, Any] = {"name": organization.name, "ods_code": organization.ods_code}
+    if organization.kind:
+        values["kind"] = organization.kind
+    return values
+
+
+def _refusals(
+    organizations: dict[uuid.UUID, _OrganizationRecord],
+    records: list[_ServiceRecord],
+    providers: dict[uuid.UUID, Provider],
+    existing: dict[uuid.UUID, Service],
+    publisher: Publisher,
+) -> list[SchemaProblem]:
+    """Return a fault for each record the file would change that the person does not own."""
+    refused = []
+    for oruk_id, organization in organizations.items():
+        provider = providers.get(oruk_id)
+        if (
+            provider is not None
+            and _differs(provider, _provider_values(organization))
+            and not publisher.may_change(provider)
+        ):
+            owner = owner_name(provider)
+            refused.append(
+                SchemaProblem(
+                    f"{organization.where}",
+                    f"Provider '{provider.name}' is published by {owner}: "
+                    f"only {owner} can change it",
+                )
+            )
+    for record in records:
+        service = existing.get(record.id)
+        provider = providers.get(record.organization_id)
+        values = {"provider_id": provider.pk if provider else None, **record.values}
+        if service is not None and _differs(service, values) and not publisher.may_change(service):
+            owner = owner_name(service)
+            refused.append(
+                SchemaProblem(
+                    record.where,
+                    f"Service '{service.name}' is published by {owner}: only {owner} can change it",
+                )
+            )
+    return refused
+
+
+def _save(instance: Provider | Service, by: User | None) -> None:
+    """Save with the history naming who made the change and how."""
+    instance._history_user = by  # type: ignore[union-attr]
+    instance._change_reason = "Open Referral UK import"  # type: ignore[union-attr]
+    instance.save()
+
+
 def _apply(instance: Any, values: dict[str, Any]) -> bool:
     """Set the values that differ; return whether any did."""
     changed = False
@@ -422,9 +484,12 @@ def import_services(
     """Upsert the organizations and services in an ORUK document, all or nothing.
 
     `document` is parsed JSON (see `read_document`): a page of services, a list, or one service.
-    New providers get `local_authority` if given. Raises `DirectoryImportError` listing every
-    fault, having written nothing.
+    New providers get `local_authority` if given. A record may be changed only by its owner
+    (`directory.ownership`): one the file would change for someone else is a fault, named by
+    its path. New records belong to the LA or provider the person publishes for. Raises
+    `DirectoryImportError` listing every fault, having written nothing.
     """
+    publisher = publisher_for(by, local_authority=local_authority)
     problems = validate_services_document(document)
     if problems:
         raise DirectoryImportError(
@@ -449,10 +514,22 @@ def import_services(
                 oruk_id__in=[r.organization_id for r in records]
             )
         }
+        existing = Service.objects.select_for_update().in_bulk([r.id for r in records])
+        refused = _refusals(organizations, records, providers, existing, publisher)
+        if refused:
+            raise DirectoryImportError(
+                f"The file changes records published by someone else: {len(refused)} "
+                f"{'record' if len(refused) == 1 else 'records'}. Only a record's owner can "
+                "change it: leave it out of the file, or ask its owner",
+                refused,
+            )
         for oruk_id, organization in organizations.items():
             provider = providers.get(oruk_id)
             if provider is None:
-                provider = Provider.objects.create(
+                owner_la, owner_provider = publisher.owner_of_new(
+                    local_authority=local_authority, provider=None
+                )
+                provider = Provider(
                     oruk_id=oruk_id,
                     name=organization.name,
                     kind=organization.kind
@@ -463,27 +540,38 @@ def import_services(
                     ),
                     ods_code=organization.ods_code,
                     local_authority=local_authority,
+                    owner_local_authority_id=owner_la,
+                    owner_provider_id=owner_provider,
                 )
+                _save(provider, by)
                 providers[oruk_id] = provider
                 report.providers_created += 1
                 continue
-            values: dict[str, Any] = {"name": organization.name, "ods_code": organization.ods_code}
-            if organization.kind:
-                values["kind"] = organization.kind
-            if _apply(provider, values):
-                provider.save()
+            if _apply(provider, _provider_values(organization)):
+                _save(provider, by)
                 report.providers_updated += 1
             else:
                 report.providers_unchanged += 1
-        existing = Service.objects.select_for_update().in_bulk([r.id for r in records])
         for done, record in enumerate(records, start=1):
             provider = providers[record.organization_id]
             service = existing.get(record.id)
             if service is None:
-                Service.objects.create(id=record.id, provider=provider, **record.values)
+                owner_la, owner_provider = publisher.owner_of_new(
+                    local_authority=local_authority, provider=provider
+                )
+                _save(
+                    Service(
+                        id=record.id,
+                        provider=provider,
+                        owner_local_authority_id=owner_la,
+                        owner_provider_id=owner_provider,
+                        **record.values,
+                    ),
+                    by,
+                )
                 report.services_created += 1
             elif _apply(service, {"provider_id": provider.pk, **record.values}):
-                service.save()
+                _save(service, by)
                 report.services_updated += 1
             else:
                 report.services_unchanged += 1

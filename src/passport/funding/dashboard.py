@@ -90,16 +90,32 @@ def forecast_year_end(group: SchoolGroup, year: int, on: dt.date | None = None) 
     return last.forecast if last.forecast is not None else last.spent
 
 
+# Statistical disclosure control (the policy pack's `funding.fewest_children_shown`, sources
+# cited there): a primary need shared by too few children is merged into this group, and a count
+# still too small is withheld (None), with anything it could be worked back from.
+OTHER_NEEDS = "Other primary needs"
+
+
+def fewest_children_shown() -> int:
+    """Return the smallest number of children a dashboard or plan figure may be about."""
+    return current_pack().funding.fewest_children_shown
+
+
+def _shown(count: int, fewest: int) -> int | None:
+    return count if count >= fewest else None
+
+
 @dataclass(frozen=True)
 class CostRow:
     layer: str
     need_type: str
-    children: int
+    children: int | None  # None: fewer than the pack's threshold, withheld
     spent: int
 
     @property
-    def per_child(self) -> int:
-        return self.spent // self.children if self.children else 0
+    def per_child(self) -> int | None:
+        """Spending per child; withheld with the count, which spent / per child would give."""
+        return self.spent // self.children if self.children else None
 
 
 def cost_per_child(group: SchoolGroup, year: int) -> list[CostRow]:
@@ -118,13 +134,17 @@ def cost_per_child(group: SchoolGroup, year: int) -> list[CostRow]:
     children = Child.objects.filter(pk__in=spent_by_child).annotate(
         layer_code=current_layer_code(), need_code=primary_need_code()
     )
-    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    by_need: dict[tuple[str, str], list[int]] = defaultdict(list)
     for child in children:
         layer = pack.layer_name(child.layer_code) if child.layer_code else "No layer recorded"
         need = child.need_code or "No need recorded"
-        groups[(layer, need)].append(spent_by_child[child.pk])
+        by_need[(layer, need)].append(spent_by_child[child.pk])
+    fewest = fewest_children_shown()
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for (layer, need), amounts in by_need.items():
+        groups[(layer, need if len(amounts) >= fewest else OTHER_NEEDS)].extend(amounts)
     return [
-        CostRow(layer, need, len(amounts), sum(amounts))
+        CostRow(layer, need, _shown(len(amounts), fewest), sum(amounts))
         for (layer, need), amounts in sorted(groups.items())
     ]
 
@@ -188,7 +208,7 @@ class PlanRow:
     setting: str
     support_kind: str
     need_type: str
-    children: int
+    children: int | None  # None: fewer than the pack's threshold, withheld
     hours_needed_per_week: float
     hours_commissioned_per_week: float
     unmet_hours_per_week: float
@@ -221,7 +241,12 @@ class _Need:
 def commissioning_plan(group: SchoolGroup, year: int, on: dt.date | None = None) -> list[PlanRow]:
     """What the passports of children in the group's settings say is needed, by setting, kind of
     support and primary need, against what is commissioned: the unmet need, costed at the
-    directory's prices."""
+    directory's prices.
+
+    A primary need shared by fewer children than the pack's threshold at a setting is merged
+    into "Other primary needs" there, and a group still that small shows no count, so no row
+    names one child's need.
+    """
     on = on or today()
     pack = current_pack()
     first, last = financial_year_bounds(year)
@@ -267,8 +292,15 @@ def commissioning_plan(group: SchoolGroup, year: int, on: dt.date | None = None)
         )
         if key in needed:
             needed[key].commissioned += commission.units_per_child / weeks
+    fewest = fewest_children_shown()
+    merged: dict[tuple[str, str, str], _Need] = defaultdict(_Need)
+    for (setting, kind, need), figures in needed.items():
+        into = merged[(setting, kind, need if len(figures.children) >= fewest else OTHER_NEEDS)]
+        into.hours += figures.hours
+        into.children |= figures.children
+        into.commissioned += figures.commissioned
     rows = []
-    for (setting, kind, need), figures in sorted(needed.items()):
+    for (setting, kind, need), figures in sorted(merged.items()):
         hours = round(float(figures.hours), 1)
         commissioned = round(float(figures.commissioned), 1)
         unmet = round(max(hours - commissioned, 0.0), 1)
@@ -278,7 +310,7 @@ def commissioning_plan(group: SchoolGroup, year: int, on: dt.date | None = None)
                 setting=setting,
                 support_kind=pack.support_kind_name(kind),
                 need_type=need,
-                children=len(figures.children),
+                children=_shown(len(figures.children), fewest),
                 hours_needed_per_week=hours,
                 hours_commissioned_per_week=commissioned,
                 unmet_hours_per_week=unmet,

@@ -24,6 +24,8 @@ from passport.access.policies import (
 )
 from passport.access.rules import Action
 from passport.access.standing import Duty, holds, require
+from passport.audit import services as audit
+from passport.audit.models import AuditAction
 from passport.core.dates import today
 from passport.core.policy import current_pack
 from passport.directory.models import Service
@@ -477,9 +479,21 @@ def _spend_chart(group: SchoolGroup, year: int) -> tuple[Any, list[str], list[li
     return chart, headers, rows
 
 
+# The Government Statistical Service's symbol for a figure withheld to protect confidentiality.
+WITHHELD = "[c]"
+
+
+def _count(children: int | None) -> int | str:
+    return children if children is not None else WITHHELD
+
+
 def _cost_chart(group: SchoolGroup, year: int) -> tuple[Any, list[str], list[list[Any]]]:
     costs = dashboard.cost_per_child(group, year)
-    data = [{"group": f"{c.layer}, {c.need_type}", "pounds": _money(c.per_child)} for c in costs]
+    data = [
+        {"group": f"{c.layer}, {c.need_type}", "pounds": _money(c.per_child)}
+        for c in costs
+        if c.per_child is not None
+    ]
     chart = (
         alt.Chart(alt.Data(values=data))
         .mark_bar(color="#1d70b8")
@@ -488,7 +502,12 @@ def _cost_chart(group: SchoolGroup, year: int) -> tuple[Any, list[str], list[lis
     )
     headers = ["Layer and primary need", "Children", "Spent", "Per child"]
     rows = [
-        [f"{c.layer}, {c.need_type}", c.children, pounds(c.spent), pounds(c.per_child)]
+        [
+            f"{c.layer}, {c.need_type}",
+            _count(c.children),
+            pounds(c.spent),
+            pounds(c.per_child) if c.per_child is not None else WITHHELD,
+        ]
         for c in costs
     ]
     return chart, headers, rows
@@ -520,6 +539,22 @@ def _delivery_chart(
 CHARTS = ("spend", "cost", "service", "setting")
 
 
+def _audit_download(user: User, group: SchoolGroup, what: str) -> None:
+    """Note a download of figures that name no child: who took which table of which group."""
+    audit.record(
+        actor=user,
+        role="",
+        relationship="",
+        acting_for=group.name,
+        setting_id=None,
+        action=AuditAction.EXPORT,
+        child_id=None,
+        reason=f"{group.name}: {what} (CSV; counts of fewer than "
+        f"{dashboard.fewest_children_shown()} children withheld)",
+        allowed=True,
+    )
+
+
 @login_required
 def dashboard_page(request: AuthenticatedRequest, group_id: int) -> HttpResponse:
     """Spend against allocation with a forecast, cost per child, delivered against commissioned;
@@ -545,6 +580,7 @@ def dashboard_page(request: AuthenticatedRequest, group_id: int) -> HttpResponse
         if wanted not in built:
             raise Http404("No such table")
         _, headers, rows = built[wanted]
+        _audit_download(request.user, group, f"dashboard table {wanted} {year}")
         return csv_response(f"{group.name}-{wanted}-{year}", headers, rows)
     charts = [
         (
@@ -572,6 +608,7 @@ def dashboard_page(request: AuthenticatedRequest, group_id: int) -> HttpResponse
             "forecast": dashboard.forecast_year_end(group, year) if share is None else None,
             "allocated": sum(b.allocated for _, b in services.group_pots(group, year)),
             "pounds": pounds,
+            "fewest": dashboard.fewest_children_shown(),
             "csv_url": lambda name: (
                 reverse("funding-dashboard", args=[group.pk]) + f"?year={year}&csv={name}"
             ),
@@ -603,7 +640,7 @@ def plan_page(request: AuthenticatedRequest, group_id: int) -> HttpResponse:
             r.setting,
             r.support_kind,
             r.need_type,
-            r.children,
+            _count(r.children),
             r.hours_needed_per_week,
             r.hours_commissioned_per_week,
             r.unmet_hours_per_week,
@@ -615,6 +652,7 @@ def plan_page(request: AuthenticatedRequest, group_id: int) -> HttpResponse:
         for r in plan
     ]
     if request.GET.get("csv"):
+        _audit_download(request.user, group, f"commissioning plan {year}")
         return csv_response(f"{group.name}-commissioning-plan-{year}", PLAN_HEADERS, rows)
     total = sum(r.unmet_cost_per_year_pence or 0 for r in plan)
     return render(
@@ -627,5 +665,6 @@ def plan_page(request: AuthenticatedRequest, group_id: int) -> HttpResponse:
             "headers": PLAN_HEADERS,
             "rows": rows,
             "total": pounds(total),
+            "fewest": dashboard.fewest_children_shown(),
         },
     )

@@ -7,6 +7,7 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from passport.organisations.reference import gias_establishment_types
 
@@ -126,9 +127,26 @@ class Provider(models.Model):
         editable=False,
         help_text="The organization id this provider has in Open Referral UK directories",
     )
+    # Who may change this record in the service directory (docs/directory.md): the provider
+    # itself, or the local authority that published it; neither means the service's
+    # administrators.
+    owner_local_authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    owner_provider = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(owner_local_authority__isnull=True)
+                | models.Q(owner_provider__isnull=True),
+                name="organisations_provider_one_owner",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -8,14 +8,16 @@ import pytest
 from django.urls import reverse
 
 from passport.access import services as access_services
+from passport.audit.models import AuditEvent
 from passport.core.dates import today
 from passport.funding import services
 from passport.funding.models import Commission, Delivery, LedgerEntry, Pot, financial_year_bounds
 from passport.funding.services import DeliveryLine
 from passport.funding.tests.test_ledger import pot_with, request_for
-from passport.funding.tests.world import build_world
+from passport.funding.tests.world import build_world, give_support
+from passport.passports.models import RankedNeed
 from passport.people.models import Role
-from passport.testing.factories import SettingFactory, parent_of, staff
+from passport.testing.factories import SettingFactory, child_on_roll, parent_of, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -266,3 +268,68 @@ def test_a_therapist_finds_funding_in_the_menu_once_their_provider_delivers_a_co
     assert commission.status == Commission.Status.APPROVED
     assert b'href="/funding/"' in client.get(reverse("children")).content
     assert client.get(reverse("funding")).status_code == 200
+
+
+def _csv_rows(response):
+    import csv
+    import io
+
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_a_cluster_lead_cannot_read_one_child_s_need_off_the_plan(client, world):
+    """The attack: one child, one need, one setting per row named the child's primary need."""
+    only_asd = world.children[0]
+    RankedNeed.objects.create(passport=only_asd.passport, need_type="ASD", rank=1)
+    client.force_login(world.lead)
+    url = reverse("funding-plan", args=[world.group.pk])
+
+    rows = _csv_rows(client.get(url, {"csv": "1"}))
+    page = client.get(url).content.decode()
+
+    assert not any("ASD" in cell for row in rows for cell in row)
+    assert "ASD" not in page
+    children = [row[3] for row in rows[1:]]
+    assert children and set(children) == {"[c]"}
+    assert "fewer than 5 children" in page
+
+
+def test_a_need_shared_by_enough_children_is_shown_with_its_count(client, world):
+    setting = world.settings[0]
+    for _ in range(5):
+        child = child_on_roll(setting)
+        give_support(child)
+        RankedNeed.objects.create(passport=child.passport, need_type="SLCN", rank=1)
+    client.force_login(world.lead)
+    rows = _csv_rows(client.get(reverse("funding-plan", args=[world.group.pk]), {"csv": "1"}))
+    assert [setting.name, "Speech and language therapy", "SLCN", "5"] in [r[:4] for r in rows]
+
+
+def test_the_cost_table_withholds_a_small_group_and_what_would_give_its_count_away(client, world):
+    _, commission = commissioned(world, world.children[:1])
+    child = world.children[0]
+    RankedNeed.objects.create(passport=child.passport, need_type="ASD", rank=1)
+    services.record_delivery(
+        world.senco_for(child),
+        commission,
+        DeliveryLine(
+            child.pk, max(commission.starts_on, today() - dt.timedelta(days=1)), "attended"
+        ),
+    )
+    client.force_login(world.lead)
+    url = reverse("funding-dashboard", args=[world.group.pk])
+
+    rows = _csv_rows(client.get(url, {"csv": "cost"}))
+
+    assert rows[0][:2] == ["Layer and primary need", "Children"]
+    assert not any("ASD" in cell for row in rows for cell in row)
+    (row,) = rows[1:]
+    assert row[1] == "[c]" and row[3] == "[c]"  # per child would give the count away
+    assert "ASD" not in client.get(url).content.decode()
+
+
+def test_downloading_a_funding_csv_is_audited(client, world):
+    client.force_login(world.lead)
+    client.get(reverse("funding-plan", args=[world.group.pk]), {"csv": "1"})
+    event = AuditEvent.objects.get(actor=world.lead, action="export")
+    assert event.child_id is None and "commissioning plan" in event.reason

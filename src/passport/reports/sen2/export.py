@@ -17,9 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from tqdm import tqdm
 
+from passport.audit import services as audit
+from passport.audit.models import AuditAction
 from passport.children.models import Child, Enrolment
 from passport.core.clocks import Clock
 from passport.core.dates import add_years
@@ -32,6 +34,7 @@ from passport.ehcp.models import (
 )
 from passport.organisations.models import LocalAuthority, Setting
 from passport.passports.models import RankedNeed
+from passport.people.models import User
 from passport.reports.sen2.spec import (
     ACTIVE_PLANS,
     ASSESSMENT,
@@ -51,6 +54,8 @@ from passport.web.charts import csv_cell
 SEX_NOT_RECORDED = "U"
 ETHNICITY_NOT_RECORDED = "NOBT"
 PROBLEMS_FILE = "sen2_problems.csv"
+# What of a child's record the return carries: names, birth date and UPN; needs; EHC steps.
+RETURN_SECTIONS = ("identity", "needs", "ehcp")
 
 
 def census_date_for(year: int) -> dt.date:
@@ -79,6 +84,10 @@ class Sen2Return:
     tables: dict[str, list[dict[str, str]]]
     problems: list[Problem] = field(default_factory=list)
     files: dict[str, Path] = field(default_factory=dict)
+
+    def child_ids(self) -> list[int]:
+        """Return the children the return names, in the order of module 1."""
+        return [int(row["PersonRef"][1:]) for row in self.tables[PERSON.key]]
 
     def counts(self) -> dict[str, int]:
         """Return the number of rows in each module, in DfE order."""
@@ -133,8 +142,15 @@ class _Chain:
 
 
 class _Builder:
-    def __init__(self, la: LocalAuthority, census_date: dt.date, bar: tqdm) -> None:
+    def __init__(
+        self,
+        la: LocalAuthority,
+        census_date: dt.date,
+        bar: tqdm,
+        children: QuerySet[Child] | None = None,
+    ) -> None:
         self.la = la
+        self.children = children
         self.census = census_date
         self.year_starts = dt.date(census_date.year - 1, 1, 1)
         self.bar = bar
@@ -144,20 +160,24 @@ class _Builder:
 
     def _plans(self) -> list[Plan]:
         """Plans issued by the census date and not ceased before the collection year."""
+        plans = Plan.objects.filter(local_authority=self.la, finalised_on__lte=self.census)
+        if self.children is not None:
+            plans = plans.filter(child__in=self.children)
         return list(
-            Plan.objects.filter(
-                local_authority=self.la,
-                finalised_on__lte=self.census,
-            )
-            .filter(Q(ceased_on__isnull=True) | Q(ceased_on__gte=self.year_starts))
-            .select_related("placement")
+            plans.filter(
+                Q(ceased_on__isnull=True) | Q(ceased_on__gte=self.year_starts)
+            ).select_related("placement")
         )
 
     def _requests(self, plan_request_ids: set[int]) -> list[AssessmentRequest]:
         """Requests received by the census date that are open, recent, or behind a plan."""
+        requests = AssessmentRequest.objects.filter(
+            local_authority=self.la, received_on__lte=self.census
+        )
+        if self.children is not None:
+            requests = requests.filter(child__in=self.children)
         return list(
-            AssessmentRequest.objects.filter(local_authority=self.la, received_on__lte=self.census)
-            .filter(
+            requests.filter(
                 Q(received_on__gte=self.year_starts)
                 | Q(pk__in=plan_request_ids)
                 | Q(status__in=AssessmentRequest.OPEN)
@@ -420,9 +440,17 @@ class _Builder:
 
 
 def build_sen2(
-    local_authority: LocalAuthority, *, census_date: dt.date, progress: TextIO | None = None
+    local_authority: LocalAuthority,
+    *,
+    census_date: dt.date,
+    children: QuerySet[Child] | None = None,
+    progress: TextIO | None = None,
 ) -> Sen2Return:
-    """Build every module's rows for the local authority as at the census date, and check them."""
+    """Build every module's rows for the local authority as at the census date, and check them.
+
+    `children` limits the return to those children (the ones the person building it may see);
+    None builds it for every child, as the operator's command does.
+    """
     with tqdm(
         total=0,
         file=progress,
@@ -431,7 +459,7 @@ def build_sen2(
         desc="Finding requests and plans",
         leave=False,
     ) as bar:
-        builder = _Builder(local_authority, census_date, bar)
+        builder = _Builder(local_authority, census_date, bar, children)
         builder.collect()
         bar.total = len({c.child_id for c in builder.chains})
         bar.set_description("Building the return")
@@ -468,6 +496,7 @@ def export_sen2(
     *,
     census_date: dt.date,
     out_dir: Path,
+    children: QuerySet[Child] | None = None,
     progress: TextIO | None = None,
 ) -> Sen2Return:
     """Build, check and write the return: one CSV per module, and the problems found, if any.
@@ -475,7 +504,9 @@ def export_sen2(
     Rows with problems are written too, so nobody drops out of the return unseen; the problems
     file names each one and how to fix it before the return goes to the DfE.
     """
-    result = build_sen2(local_authority, census_date=census_date, progress=progress)
+    result = build_sen2(
+        local_authority, census_date=census_date, children=children, progress=progress
+    )
     out_dir.mkdir(parents=True, exist_ok=True)
     for module in MODULES:
         path = out_dir / module.filename
@@ -502,3 +533,25 @@ def export_sen2(
     elif problems_path.exists():
         problems_path.unlink()
     return result
+
+
+def record_return(result: Sen2Return, *, by: User | None, role: str, path: str = "") -> None:
+    """Write one audit row per child the return names, so each family sees the child was in it."""
+    la = result.local_authority
+    reason = f"SEN2 return for {la.code} as at {result.census_date.isoformat()}"
+    audit.record_many(
+        audit.Entry(
+            actor=by,
+            role=role,
+            relationship="",
+            acting_for=la.name,
+            setting_id=None,
+            action=AuditAction.STATUTORY_RETURN,
+            child_id=child_id,
+            sections=RETURN_SECTIONS,
+            reason=reason,
+            allowed=True,
+            path=path,
+        )
+        for child_id in result.child_ids()
+    )

@@ -8,15 +8,26 @@ import zipfile
 from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from passport.access.policies import narrowed_to_section, visible_children
 from passport.access.standing import Duty, require
 from passport.audit import services as audit
+from passport.children.models import Child
 from passport.core.dates import today
 from passport.organisations.models import LocalAuthority
-from passport.reports.sen2.export import Sen2Return, build_sen2, export_sen2, next_census_date
+from passport.people.models import User
+from passport.reports.sen2.export import (
+    RETURN_SECTIONS,
+    Sen2Return,
+    build_sen2,
+    export_sen2,
+    next_census_date,
+    record_return,
+)
 from passport.reports.sen2.forms import Sen2ReturnForm
 from passport.reports.sen2.spec import MODULES
 from passport.web.http import AuthenticatedRequest
@@ -36,6 +47,15 @@ def _audit(request: AuthenticatedRequest, la: LocalAuthority, action: str, reaso
         reason=reason,
         allowed=True,
     )
+
+
+def _children_for(user: User) -> QuerySet[Child]:
+    """Return the children the person may see every part of the return about: their caseload,
+    or the whole authority with LA-wide access (docs/sen2.md)."""
+    children = visible_children(user)
+    for section in RETURN_SECTIONS:
+        children = narrowed_to_section(children, user, section)
+    return children
 
 
 def _zip(result: Sen2Return) -> bytes:
@@ -62,10 +82,12 @@ def sen2_return(request: AuthenticatedRequest) -> HttpResponse:
     la = form.cleaned_data["local_authority"]
     census = form.cleaned_data["census_date"]
     require(request.user, Duty.LA_CASEWORK, at=la)
+    children = _children_for(request.user)
     if "download" in request.POST:
         with tempfile.TemporaryDirectory() as folder:
-            result = export_sen2(la, census_date=census, out_dir=Path(folder))
+            result = export_sen2(la, census_date=census, out_dir=Path(folder), children=children)
             content = _zip(result)
+        record_return(result, by=request.user, role="la_caseworker")
         _audit(
             request,
             la,
@@ -78,7 +100,7 @@ def sen2_return(request: AuthenticatedRequest) -> HttpResponse:
             f'attachment; filename="sen2-{la.code}-{census.isoformat()}.zip"'
         )
         return response
-    result = build_sen2(la, census_date=census)
+    result = build_sen2(la, census_date=census, children=children)
     _audit(
         request,
         la,

@@ -9,8 +9,9 @@ import zipfile
 import pytest
 from django.urls import reverse
 
+from passport.access.models import CaseloadAssignment, LocalAuthorityWideAccess
 from passport.access.standing import Duty, holds, scope
-from passport.audit.models import AuditEvent
+from passport.audit.models import AuditAction, AuditEvent, words_for
 from passport.ehcp.models import AssessmentRequest
 from passport.people.models import Role
 from passport.reports.sen2.spec import MODULES
@@ -85,15 +86,20 @@ def test_a_caseworker_checks_the_return_and_sees_rows_per_module(client):
 def test_problems_are_listed_on_the_page(client):
     child = child_on_roll(SettingFactory(), upn=None, date_of_birth=dt.date(2012, 1, 1))
     with_a_request(child)
-    client.force_login(caseworker_at("801"))
+    caseworker = caseworker_at("801")
+    on_caseload(caseworker, child)
+    client.force_login(caseworker)
     page = client.post(URL, census()).content.decode()
     assert "1 problem to fix" in page
     assert f"P{child.pk}" in page
 
 
 def test_the_download_is_a_zip_of_the_modules_and_is_audited(client):
-    with_a_request(child_on_roll(SettingFactory()))
-    client.force_login(caseworker_at("801"))
+    child = child_on_roll(SettingFactory())
+    with_a_request(child)
+    caseworker = caseworker_at("801")
+    on_caseload(caseworker, child)
+    client.force_login(caseworker)
     response = client.post(URL, {**census(), "download": "1"})
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="sen2-801-2026-01-15.zip"'
@@ -125,3 +131,66 @@ def test_anyone_else_gets_not_found_and_the_attempt_is_audited(client, who):
     assert client.get(URL).status_code == 404
     assert client.post(URL, {**census(), "download": "1"}).status_code == 404
     assert AuditEvent.objects.filter(actor_id=person.pk, allowed=False).count() == 2
+
+
+def on_caseload(caseworker, child):
+    CaseloadAssignment.objects.create(
+        caseworker=caseworker, child=child, starts_on=dt.date(2024, 9, 1)
+    )
+
+
+def test_a_caseworker_s_download_holds_only_children_they_may_see(client):
+    """The attack: a child the caseworker gets 404 on was in their SEN2 zip, named and dated."""
+    school = SettingFactory()
+    theirs = child_on_roll(school, given_name="Ayesha", family_name="Caseloaded")
+    hidden = child_on_roll(school, given_name="Zebedee", family_name="Hidden", upn=None)
+    with_a_request(theirs)
+    with_a_request(hidden)
+    caseworker = caseworker_at("801")
+    on_caseload(caseworker, theirs)
+    client.force_login(caseworker)
+    assert client.get(f"/children/{hidden.pk}/").status_code == 404
+
+    response = client.post(URL, {**census(), "download": "1"})
+
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    people = archive.read("sen2_1_person.csv").decode()
+    assert "Caseloaded" in people
+    assert "Hidden" not in people and f"P{hidden.pk}" not in people
+    requests = archive.read("sen2_2_requests.csv").decode()
+    assert f"P{hidden.pk}" not in requests
+
+
+def test_each_child_in_a_download_gets_an_audit_row_the_family_can_see(client):
+    school = SettingFactory()
+    first, second = child_on_roll(school), child_on_roll(school)
+    caseworker = caseworker_at("801")
+    for child in (first, second):
+        with_a_request(child)
+        on_caseload(caseworker, child)
+    client.force_login(caseworker)
+
+    client.post(URL, {**census(), "download": "1"})
+
+    rows = AuditEvent.objects.filter(action=AuditAction.STATUTORY_RETURN, actor=caseworker)
+    assert sorted(rows.values_list("child_id", flat=True)) == sorted([first.pk, second.pk])
+    assert all("SEN2 return for 801 as at 2026-01-15" in row.reason for row in rows)
+    assert "SEN2 return" in words_for(AuditAction.STATUTORY_RETURN).done
+
+
+def test_a_caseworker_with_la_wide_access_builds_the_whole_return(client):
+    school = SettingFactory(local_authority=local_authority("801"))
+    children = [child_on_roll(school) for _ in range(3)]
+    for child in children:
+        with_a_request(child)
+    caseworker = caseworker_at("801")
+    LocalAuthorityWideAccess.objects.create(
+        user=caseworker,
+        local_authority=local_authority("801"),
+        granted_by=UserFactory(),
+        starts_on=dt.date(2024, 9, 1),
+    )
+    client.force_login(caseworker)
+    response = client.post(URL, {**census(), "download": "1"})
+    people = zipfile.ZipFile(io.BytesIO(response.content)).read("sen2_1_person.csv").decode()
+    assert all(f"P{child.pk}" in people for child in children)

@@ -4,6 +4,7 @@ directory as Open Referral UK."""
 from __future__ import annotations
 
 import json
+import uuid
 from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
@@ -11,14 +12,17 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from passport.directory.history import record_history
+from passport.directory.models import Service
 from passport.directory.oruk.export import MAX_PER_PAGE, published_services, services_feed
 from passport.directory.oruk.validation import validate_services_document
+from passport.directory.ownership import owner_name
 from passport.directory.services import (
     DirectoryImportError,
     import_services,
     read_document,
 )
-from passport.organisations.models import LocalAuthority
+from passport.organisations.models import LocalAuthority, Provider
 from passport.people.models import User
 
 
@@ -30,8 +34,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         subcommands = parser.add_subparsers(
-            dest="subcommand", required=True, metavar="{import,export}"
+            dest="subcommand", required=True, metavar="{import,export,history}"
         )
+        history = subcommands.add_parser(
+            "history", help="Show who changed a service or provider, what and when"
+        )
+        history.add_argument("id", help="The service id, or the provider's organization id")
         importing = subcommands.add_parser(
             "import", help="Upsert the organizations and services in an ORUK JSON file"
         )
@@ -58,6 +66,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] == "import":
             self._import(options["file"], options["la_code"], options["as_email"])
+        elif options["subcommand"] == "history":
+            self._history(options["id"])
         else:
             self._export(options["out"])
 
@@ -96,6 +106,27 @@ class Command(BaseCommand):
             lines += [f"  {problem.path}: {problem.rule}" for problem in exc.problems]
             raise CommandError("\n".join(lines)) from exc
         self.stdout.write(report.summary())
+
+    def _history(self, text: str) -> None:
+        try:
+            record_id = uuid.UUID(text)
+        except ValueError as exc:
+            raise CommandError(
+                f"Give the id as a UUID, like 3fa85f64-5717-4562-b3fc-2c963f66afa6 (not {text!r})"
+            ) from exc
+        record: Service | Provider | None = (
+            Service.objects.filter(pk=record_id).first()
+            or Provider.objects.filter(oruk_id=record_id).first()
+        )
+        if record is None:
+            raise CommandError(f"No service or provider in the directory has the id {record_id}")
+        self.stdout.write(f"{record.name}: owned by {owner_name(record)}")
+        for change in record_history(record):
+            what = "created" if change.created else "changed"
+            how = f" ({change.how})" if change.how else ""
+            self.stdout.write(f"{change.when:%Y-%m-%d %H:%M} {what} by {change.who}{how}")
+            for field, old, new in change.fields:
+                self.stdout.write(f"  {field}: {old} -> {new}")
 
     def _export(self, out: Path | None) -> None:
         services = published_services()

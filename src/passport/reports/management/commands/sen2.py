@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from passport.core.dates import today
 from passport.organisations.models import LocalAuthority
-from passport.reports.sen2.export import export_sen2, next_census_date
+from passport.reports.sen2.export import export_sen2, next_census_date, record_return
 from passport.reports.sen2.spec import MODULES
 
 SHOWN_PROBLEMS = 20
@@ -62,6 +62,8 @@ class Command(BaseCommand):
             raise CommandError(f"{out_dir} is a file: give a folder with --out")
         progress = getattr(self.stderr, "_out", None) if options["verbosity"] > 0 else None
         result = export_sen2(la, census_date=census, out_dir=out_dir, progress=progress)
+        # The operator builds the whole authority's return; each family still sees it was sent.
+        record_return(result, by=None, role="", path="passport sen2 export")
 
         out = self.stdout.write
         out(f"SEN2 return for {la.name} ({la.code}), census date {census.isoformat()}")
