@@ -106,6 +106,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before any view or middleware reads a body (CSRF reads a form's in process_view); after the
+    # user and messages are known, so the 413 page is the service's own.
+    "passport.core.middleware.RequestBodyLimit",
     "passport.people.middleware.SessionRules",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "passport.core.middleware.NoStoreForSignedInUsers",
@@ -251,6 +254,16 @@ TASKS = {
         "BACKEND": os.environ.get("PASSPORT_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# Request bodies (docs/security.md, "Request limits"). Any body larger than this, whatever its
+# type and files included, is refused with 413 before a view reads it
+# (core.middleware.RequestBodyLimit). 2.5 MB is Django's default for form data.
+PASSPORT_REQUEST_MAX_BYTES = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = PASSPORT_REQUEST_MAX_BYTES
+# The largest Common Transfer File accepted (transitions.ctf.parser checks the file against it),
+# and the addresses that take one: their bodies may be that size plus the multipart framing.
+PASSPORT_CTF_MAX_BYTES = 20 * 1024 * 1024
+PASSPORT_FILE_UPLOAD_PATHS = ["/api/ctf/imports"]
 
 POLICY_PACK = Path(
     os.environ.get("PASSPORT_POLICY_PACK", PROJECT_DIR / "policy" / "england-2026.toml")

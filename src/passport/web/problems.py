@@ -12,10 +12,17 @@ from collections.abc import Iterable, Iterator
 from http import HTTPStatus
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, RequestDataTooBig
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, InterfaceError, OperationalError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -58,7 +65,15 @@ CONFLICT = ("/api/problems/conflict", "Your change clashes with another change")
 # Error responses to declare on operations, so the OpenAPI says what each can return.
 ERRORS_ANY: dict[int, type[Schema]] = {401: Problem, 422: Problem}
 ERRORS_READ: dict[int, type[Schema]] = {**ERRORS_ANY, 404: Problem}
-ERRORS_CREATE: dict[int, type[Schema]] = {**ERRORS_ANY, 400: Problem, 403: Problem, 409: Problem}
+# Any write can be refused for its size (413) or its body's type (415), before the operation runs.
+ERRORS_CREATE: dict[int, type[Schema]] = {
+    **ERRORS_ANY,
+    400: Problem,
+    403: Problem,
+    409: Problem,
+    413: Problem,
+    415: Problem,
+}
 ERRORS_WRITE: dict[int, type[Schema]] = {**ERRORS_CREATE, **ERRORS_READ, 412: Problem}
 
 
@@ -83,6 +98,18 @@ def problem_response(
     if listed:
         body["errors"] = listed
     return HttpResponse(json.dumps(body), status=status, content_type=PROBLEM_CONTENT_TYPE)
+
+
+def unsupported_media_type(
+    request: HttpRequest, accepted: Iterable[str], sent: str
+) -> HttpResponse:
+    """Return a 415 problem naming the body types the operation takes (and `Accept` listing them)."""
+    takes = " or ".join(accepted)
+    got = f"not as {sent}" if sent else "and this request's body has no Content-Type"
+    detail = f"This operation takes its body as {takes}, {got}: send it as {takes}"
+    response = problem_response(request, 415, detail)
+    response["Accept"] = ", ".join(accepted)
+    return response
 
 
 def _validation_problem(request: HttpRequest, errors: list[FieldError]) -> HttpResponse:
@@ -206,8 +233,24 @@ def install_problem_handlers(api: NinjaAPI) -> None:
         return problem_response(request, exc.status_code, detail)
 
     @api.exception_handler(RequestDataTooBig)
-    def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    @api.exception_handler(TooManyFieldsSent)
+    @api.exception_handler(TooManyFilesSent)
+    def too_large(request: HttpRequest, exc: Exception) -> HttpResponse:
         return problem_response(request, 413, TOO_LARGE_DETAIL)
+
+    @api.exception_handler(MultiPartParserError)
+    def unreadable_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+        detail = (
+            "The multipart/form-data body could not be read: send the file as a form upload, "
+            "with a boundary in the Content-Type that matches the one in the body"
+        )
+        return problem_response(request, 400, detail)
+
+    @api.exception_handler(UnreadablePostError)
+    def unreadable_body(request: HttpRequest, exc: UnreadablePostError) -> HttpResponse:
+        return problem_response(
+            request, 400, "The request body ended before it was complete: send it again"
+        )
 
     @api.exception_handler(OperationalError)
     @api.exception_handler(InterfaceError)

@@ -47,6 +47,11 @@ def test_operation_ids_are_unique_and_read_as_verbs(document: dict[str, Any]) ->
     assert "set_needs" in ids and "add_strategy" in ids and "remove_review" in ids
 
 
+GRANTS_NAMING_A_CHILD_IN_THE_BODY = {"admit_child"}
+# Plan changes name the plan in the body and carry its version (If-Match), like a child's page.
+VERSIONED_PLANS = {"change_draft_plan", "issue_amended_plan"}
+
+
 @pytest.mark.parametrize("operation", OPERATIONS, ids=str)
 def test_every_operation_declares_its_errors_as_problem_json(
     document: dict[str, Any], operation: Operation
@@ -56,13 +61,16 @@ def test_every_operation_declares_its_errors_as_problem_json(
     expected = {"401", "422"}
     # A read that names a row in its path (a child, or a directory service) can answer 404, and
     # so can a decision on a transfer, to anyone who may not decide it.
-    if about_a_child or (
-        "{" in operation.path and (operation.is_read or "{transfer_id}" in operation.path)
+    # An admission names its child in the body: refused, it answers 404 like the child door.
+    if (
+        about_a_child
+        or ("{" in operation.path and (operation.is_read or "{transfer_id}" in operation.path))
+        or operation.operation_id in GRANTS_NAMING_A_CHILD_IN_THE_BODY
     ):
         expected |= {"404"}
     if not operation.is_read:
-        expected |= {"400", "403", "409"}
-    if about_a_child and not operation.is_read:
+        expected |= {"400", "403", "409", "413", "415"}
+    if (about_a_child and not operation.is_read) or operation.operation_id in VERSIONED_PLANS:
         expected |= {"412"}
 
     assert responses.keys() - {"200", "201", "204"} == expected
