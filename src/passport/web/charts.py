@@ -150,6 +150,14 @@ def _accessible(root: etree._Element, chart_id: str, title: str, description: st
     desc_element.text = description
     root.insert(0, desc_element)
     root.insert(0, title_element)
+    # The chart is one image, named by its title and description, with its figures in the table
+    # beside it. Vega also labels each mark and group; inside role="img" those are presentational,
+    # and a group with nothing to label (a chart whose figures are all withheld) would be an
+    # unnamed image to assistive technology, so they go.
+    for element in root.iter():
+        if element is not root:
+            for attribute in ("role", "aria-roledescription", "aria-label"):
+                element.attrib.pop(attribute, None)
     root.set("role", "img")
     root.set("aria-labelledby", f"{chart_id}-title {chart_id}-desc")
     root.set("focusable", "false")

@@ -201,3 +201,17 @@ def test_csv_response_is_a_safe_utf8_download() -> None:
 )
 def test_file_names_are_made_safe(name: str, safe: str) -> None:
     assert safe_filename(name) == safe
+
+
+def test_only_the_whole_chart_is_an_image_even_when_it_has_nothing_to_draw() -> None:
+    empty = {
+        "title": "Cost per child",
+        "data": {"values": []},
+        "mark": "bar",
+        "encoding": {"x": {"field": "pounds", "type": "quantitative"}},
+    }
+    for chart in (rendered(), render_chart(empty, headers=["Group"], rows=[], chart_id="empty")):
+        root = etree.fromstring(str(chart.svg).encode())
+        inner = [element for element in root.iter() if element is not root]
+        assert not [element for element in inner if element.get("role")]
+        assert not [element for element in inner if element.get("aria-label")]
