@@ -36,8 +36,8 @@ A_LITTLE_OVER_THE_LIMIT = 3 * 1024 * 1024  # PASSPORT_REQUEST_MAX_BYTES is 2.5 M
 
 
 @pytest.fixture
-def browser(senco: User) -> Client:
-    """A SENCO's browser: signed in, with the CSRF cookie, sending the token as the API asks."""
+def senco_client(senco: User) -> Client:
+    """A SENCO's browser session: signed in, with the CSRF cookie, sending the token as the API asks."""
     client = Client(enforce_csrf_checks=True, raise_request_exception=False)
     client.force_login(senco)
     client.cookies[settings.CSRF_COOKIE_NAME] = CSRF_TOKEN
@@ -54,11 +54,11 @@ def problem(response: Any, status: int) -> dict[str, Any]:
 
 
 def test_a_multipart_form_sent_to_a_json_operation_gets_415_naming_json(
-    browser: Client, child: Child
+    senco_client: Client, child: Child
 ) -> None:
     children_before = Child.objects.count()
 
-    response = browser.post("/api/children", VALID_BODIES["add_child"])  # a multipart form
+    response = senco_client.post("/api/children", VALID_BODIES["add_child"])  # a multipart form
 
     refused = problem(response, 415)
     assert "application/json" in refused["detail"]
@@ -69,11 +69,11 @@ def test_a_multipart_form_sent_to_a_json_operation_gets_415_naming_json(
 
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded"])
 def test_json_sent_as_another_type_is_refused_with_415_and_nothing_is_saved(
-    browser: Client, child: Child, content_type: str
+    senco_client: Client, child: Child, content_type: str
 ) -> None:
     body = {**VALID_BODIES["update_about_me"], "liked_about_me": "Sent as the wrong type"}
 
-    response = browser.put(
+    response = senco_client.put(
         f"/api/children/{child.pk}/passport/about-me", json.dumps(body), content_type=content_type
     )
 
@@ -82,8 +82,8 @@ def test_json_sent_as_another_type_is_refused_with_415_and_nothing_is_saved(
     assert child.passport.liked_about_me != "Sent as the wrong type"
 
 
-def test_json_sent_to_the_ctf_upload_gets_415_naming_multipart(browser: Client) -> None:
-    response = browser.post(
+def test_json_sent_to_the_ctf_upload_gets_415_naming_multipart(senco_client: Client) -> None:
+    response = senco_client.post(
         "/api/ctf/imports", json.dumps({"file": "<CTfile/>"}), content_type="application/json"
     )
 
@@ -91,8 +91,10 @@ def test_json_sent_to_the_ctf_upload_gets_415_naming_multipart(browser: Client) 
     assert response["Accept"] == "multipart/form-data"
 
 
-def test_a_multipart_body_with_no_boundary_gets_400_saying_what_is_wrong(browser: Client) -> None:
-    response = browser.post(
+def test_a_multipart_body_with_no_boundary_gets_400_saying_what_is_wrong(
+    senco_client: Client,
+) -> None:
+    response = senco_client.post(
         "/api/ctf/imports", b"--x\r\nnot a form", content_type="multipart/form-data"
     )
 
@@ -100,12 +102,12 @@ def test_a_multipart_body_with_no_boundary_gets_400_saying_what_is_wrong(browser
 
 
 def test_a_file_over_the_limit_sent_to_a_page_gets_the_413_page_and_nothing_is_saved(
-    browser: Client, child: Child
+    senco_client: Client, child: Child
 ) -> None:
     # Django's own limit leaves out files: a page used to take an upload of any size.
     upload = SimpleUploadedFile("holiday.mov", b"x" * A_LITTLE_OVER_THE_LIMIT)
 
-    response = browser.post(
+    response = senco_client.post(
         f"/children/{child.pk}/about-me/", {"liked_about_me": "Sent with a film", "film": upload}
     )
 
@@ -116,22 +118,22 @@ def test_a_file_over_the_limit_sent_to_a_page_gets_the_413_page_and_nothing_is_s
     assert child.passport.liked_about_me != "Sent with a film"
 
 
-def test_the_ctf_upload_takes_a_file_larger_than_other_bodies_may_be(browser: Client) -> None:
+def test_the_ctf_upload_takes_a_file_larger_than_other_bodies_may_be(senco_client: Client) -> None:
     upload = SimpleUploadedFile("ctf.xml", b" " * A_LITTLE_OVER_THE_LIMIT, "application/xml")
 
-    response = browser.post("/api/ctf/imports", {"file": upload})
+    response = senco_client.post("/api/ctf/imports", {"file": upload})
 
     # Read and refused by the CTF parser, for what it holds rather than for its size.
     assert problem(response, 422)["errors"][0]["field"] == "file"
 
 
 def test_a_ctf_upload_well_over_the_ctf_limit_is_refused_with_413_before_it_is_read(
-    browser: Client, settings: Any
+    senco_client: Client, settings: Any
 ) -> None:
     settings.PASSPORT_CTF_MAX_BYTES = 1000
     upload = SimpleUploadedFile("ctf.xml", b" " * 200_000, "application/xml")
 
-    response = browser.post("/api/ctf/imports", {"file": upload})
+    response = senco_client.post("/api/ctf/imports", {"file": upload})
 
     assert "too large" in problem(response, 413)["detail"]
 
