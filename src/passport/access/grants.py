@@ -18,13 +18,12 @@ from collections.abc import Sequence
 
 from passport.access.break_glass import data_protection_setting
 from passport.access.decisions import ChildNotFound
-from passport.access.links import active
 from passport.access.rules import Duty
 from passport.access.standing import scope
 from passport.audit import services as audit
 from passport.children.models import Child, Enrolment
 from passport.core.dates import today
-from passport.people.memberships import live_memberships
+from passport.people.memberships import first_role
 from passport.people.models import User
 
 __all__ = [
@@ -107,10 +106,9 @@ def require_grant_access(
     """
     if may_grant_access_to_child(user, child, on=on):
         return
-    memberships = live_memberships(user, on or today()) if active(user) else []
     audit.record(
         actor=user,
-        role=memberships[0].role if memberships else "",
+        role=first_role(user, on=on),
         relationship="",
         acting_for="",
         # The data protection lead of the setting the child is on roll at sees the attempt.

@@ -13,7 +13,7 @@ from passport.audit import services as audit
 from passport.audit.models import AuditAction
 from passport.children.services import IDENTIFIER_LABELS
 from passport.core.dates import today
-from passport.people.memberships import live_memberships
+from passport.people.memberships import first_role, live_memberships
 from passport.people.models import User
 
 if TYPE_CHECKING:
@@ -25,8 +25,8 @@ def audit_decision(
 ) -> None:
     """Write one audit row for an access decision."""
     role: str = decision.role or ""
-    if not role and active(user):
-        role = next((m.role for m in live_memberships(user, today())), "")
+    if not role:
+        role = first_role(user)
     setting_id = decision.setting_id
     if decision.flagged or not decision.allowed:
         setting_id = data_protection_setting(child_id)
@@ -52,10 +52,9 @@ def audit_decision(
 
 def audit_list(user: User, count: int, where: str) -> None:
     """Write one audit row for a list of children shown to someone."""
-    roles = [m.role for m in live_memberships(user, today())] if active(user) else []
     audit.record(
         actor=user,
-        role=roles[0] if roles else "",
+        role=first_role(user),
         relationship="",
         acting_for="",
         setting_id=None,

@@ -28,7 +28,7 @@ from passport.audit import services as audit
 from passport.audit.models import AuditAction
 from passport.core.dates import today
 from passport.organisations.models import LocalAuthority, Provider, SchoolGroup, Setting
-from passport.people.memberships import live_memberships
+from passport.people.memberships import first_role, live_memberships
 from passport.people.models import Membership, User
 
 __all__ = ["Duty", "NoStanding", "Scope", "holders", "holds", "require", "role_at", "scope"]
@@ -163,10 +163,9 @@ def require(
     if found.covers(at):
         return found
     where = f" at {type(at).__name__.lower()} {at.pk}" if at is not None else ""
-    memberships = live_memberships(user, on or today()) if _active(user) else []
     audit.record(
         actor=user,
-        role=memberships[0].role if memberships else "",
+        role=first_role(user, on=on),
         relationship="",
         acting_for="",
         setting_id=at.pk if isinstance(at, Setting) else None,

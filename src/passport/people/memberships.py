@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models.signals import post_delete, post_save
 
 from passport.core.dates import today
@@ -67,3 +68,11 @@ def live_roles(user: User, *, on: dt.date | None = None) -> frozenset[str]:
     if not user.is_authenticated:
         return frozenset()
     return frozenset(m.role for m in live_memberships(user, on or today()))
+
+
+def first_role(user: User | AnonymousUser, *, on: dt.date | None = None) -> str:
+    """Return the role of the person's first live membership ('' for none, or a disabled or
+    signed-out account): how an audit row names someone acting outside one relationship."""
+    if not (user.is_authenticated and user.is_active):
+        return ""
+    return next((m.role for m in live_memberships(user, on or today())), "")
