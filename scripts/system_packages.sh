@@ -37,6 +37,12 @@ missing_packages() {
         # Fonts, so that pages render (and axe measures colour contrast) with real text metrics.
         [[ -e $root/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]] || missing+=(fonts-dejavu-core)
     fi
+    # Pango and HarfBuzz for WeasyPrint, which renders the passport and plan PDFs (PDF/UA). The
+    # PDF tests need them; `make run` works without them (a PDF download then explains why not).
+    lib="$root/usr/lib/x86_64-linux-gnu"
+    [[ -e $lib/libpango-1.0.so.0 ]] || missing+=(libpango-1.0-0)
+    [[ -e $lib/libpangoft2-1.0.so.0 ]] || missing+=(libpangoft2-1.0-0)
+    [[ -e $lib/libharfbuzz-subset.so.0 ]] || missing+=(libharfbuzz-subset0)
     have_command make || missing+=(make)
     have_command git || missing+=(git)
     have_command node || missing+=(nodejs)

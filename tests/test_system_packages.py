@@ -21,6 +21,9 @@ ALL = [
     "postgresql",
     "chromium",
     "fonts-dejavu-core",
+    "libpango-1.0-0",
+    "libpangoft2-1.0-0",
+    "libharfbuzz-subset0",
     "make",
     "git",
     "nodejs",
@@ -33,6 +36,9 @@ FILES = {
     "postgresql": "usr/lib/postgresql/15/bin/initdb",
     "chromium": "usr/bin/chromium",
     "fonts-dejavu-core": "usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "libpango-1.0-0": "usr/lib/x86_64-linux-gnu/libpango-1.0.so.0",
+    "libpangoft2-1.0-0": "usr/lib/x86_64-linux-gnu/libpangoft2-1.0.so.0",
+    "libharfbuzz-subset0": "usr/lib/x86_64-linux-gnu/libharfbuzz-subset.so.0",
 }
 COMMANDS = {
     "make": "make",
