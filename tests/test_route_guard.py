@@ -43,6 +43,7 @@ SIGNED_IN = {
     "sen2-return",
     "ehcp-dashboard",
     "directory",
+    "directory-service",
     # School-group funding: group pages need a cluster lead's or the group's SENCO's standing
     # (access.policies.school_group_share_visible, 404 otherwise); children are named only from
     # access.policies.children_for_commissioning and may_record_delivery (funding/tests).
@@ -64,6 +65,9 @@ ROUTES: dict[str, tuple[Action, str]] = {
     "passport": (Action.READ, "teacher"),
     "start-passport": (Action.WRITE, "senco"),
     "essentials": (Action.READ, "teacher"),
+    # The printable documents: a download is a read, as the page it prints.
+    "passport-pdf": (Action.READ, "teacher"),
+    "essentials-pdf": (Action.READ, "teacher"),
     "history": (Action.READ, "senco"),
     "edit-about-me": (Action.WRITE, "senco"),
     "add-contribution": (Action.CONTRIBUTE, "parent"),
@@ -88,6 +92,7 @@ ROUTES: dict[str, tuple[Action, str]] = {
     "ehcp-request": (Action.REQUEST_ASSESSMENT, "parent"),
     "ehcp-case": (Action.DECIDE, "caseworker"),
     "ehcp-plan": (Action.READ, "young_person"),
+    "ehcp-plan-pdf": (Action.READ, "young_person"),
 }
 
 

@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema
 
 from passport.access.standing import Duty, holds
+from passport.directory.history import service_entry_history
 from passport.directory.models import Service
 from passport.directory.oruk.export import export_service, services_feed
 from passport.directory.ownership import publisher_for
@@ -23,7 +24,9 @@ from passport.directory.schemas import (
     ORUK_PAGE_SCHEMA,
     ORUK_PROFILE,
     ORUK_SERVICE_SCHEMA,
+    EntryChangeOut,
     FeedQuery,
+    FieldChangeOut,
     oruk_json,
     oruk_json_200,
 )
@@ -81,6 +84,31 @@ def get_oruk_service(request: HttpRequest, service_id: uuid.UUID) -> HttpRespons
     if service is None:
         raise Http404("No service in the directory has that id")
     return oruk_json(export_service(service))
+
+
+@router.get(
+    "/directory/services/{service_id}/history",
+    response={200: list[EntryChangeOut], **ERRORS_READ},
+    summary="Who changed a service's directory entry, what and when",
+)
+def get_service_history(request: HttpRequest, service_id: uuid.UUID) -> list[EntryChangeOut]:
+    """Every change to the service and to its provider, newest first, with who made it (by
+    name) and each field's value before and after, as the directory page shows them."""
+    signed_in(request)
+    service = Service.objects.select_related("provider").filter(pk=service_id).first()
+    if service is None:
+        raise Http404("No service in the directory has that id")
+    return [
+        EntryChangeOut(
+            record=entry.record,
+            when=entry.change.when.isoformat(),
+            created=entry.change.created,
+            by=entry.change.who_name,
+            how=entry.change.how,
+            changes=[FieldChangeOut(field=f, before=b, after=a) for f, b, a in entry.rows],
+        )
+        for entry in service_entry_history(service)
+    ]
 
 
 class ImportCounts(Schema):

@@ -71,3 +71,18 @@ class FeedQuery(Schema):
     per_page: int = Field(
         DEFAULT_PER_PAGE, ge=1, le=MAX_PER_PAGE, description="How many services a page holds"
     )
+
+
+class FieldChangeOut(Schema):
+    field: str = Field(description="What changed, as the directory page names it")
+    before: str
+    after: str
+
+
+class EntryChangeOut(Schema):
+    record: str = Field(description="Service or Provider")
+    when: str = Field(description="When the change was saved (ISO 8601)")
+    created: bool = Field(description="True when this was the record being added")
+    by: str = Field(description="The person's name, or 'the system'")
+    how: str = Field(description="How the change was made, e.g. 'Open Referral UK import'")
+    changes: list[FieldChangeOut]

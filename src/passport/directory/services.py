@@ -456,10 +456,12 @@ def _refusals(
     return refused
 
 
-def _save(instance: Provider | Service, by: User | None) -> None:
+def _save(
+    instance: Provider | Service, by: User | None, how: str = "Open Referral UK import"
+) -> None:
     """Save with the history naming who made the change and how."""
     instance._history_user = by  # type: ignore[union-attr]
-    instance._change_reason = "Open Referral UK import"  # type: ignore[union-attr]
+    instance._change_reason = how  # type: ignore[union-attr]
     instance.save()
 
 
@@ -591,3 +593,42 @@ def import_services(
                 allowed=True,
             )
     return report
+
+
+@transaction.atomic
+def hand_over(
+    record: Provider | Service,
+    *,
+    local_authority: LocalAuthority | None = None,
+    provider: Provider | None = None,
+    reason: str,
+    by: User | None = None,
+) -> str:
+    """Give a directory record a new owner: a local authority, a provider (a provider record
+    may be handed to itself), or neither (the service's administrators).
+
+    An operator's task, for when a provider takes over its own entry from the LA that published
+    it, or an LA reorganises: the import refuses changes to someone else's record, so this is
+    the one way ownership moves. The history records who handed it over, to whom and why.
+    Returns the new owner's name.
+    """
+    if local_authority is not None and provider is not None:
+        raise ValidationError("A record has one owner: name a local authority or a provider")
+    if not reason.strip():
+        raise ValidationError("Say why the record is being handed over")
+    record.owner_local_authority = local_authority
+    record.owner_provider = provider
+    new_owner = owner_name(record)
+    _save(record, by, how=f"Handed over to {new_owner}: {reason.strip()}")
+    audit.record(
+        actor=by,
+        role="",
+        relationship="",
+        acting_for="",
+        setting_id=None,
+        action="write",
+        child_id=None,
+        reason=f"Service directory: {record.name} handed over to {new_owner}",
+        allowed=True,
+    )
+    return new_owner

@@ -9,6 +9,7 @@ from typing import Any, cast
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import Client
 
 from passport.directory.models import Service
@@ -132,3 +133,94 @@ def test_the_history_command_shows_who_changed_what(published: dict, capsys: Any
     out = capsys.readouterr().out
     assert caseworker.email in out
     assert "unit_cost_pence: 9200 -> 9550" in out
+
+
+def test_the_service_page_shows_who_changed_what_in_words(
+    client: Client, published: dict, senco: User
+) -> None:
+    caseworker = caseworker_at("801")
+    caseworker.full_name = "Priya Shah"
+    caseworker.save()
+    published["contents"][0]["cost_options"][0]["amount"] = 95.5
+    import_services(published, by=caseworker)
+    client.force_login(senco)
+
+    page = client.get(f"/directory/services/{SLT_ID}/").content.decode()
+
+    assert "Who keeps this entry up to date" in page and "Bristol, City of" in page
+    assert "Service changed by Priya Shah (Open Referral UK import)" in page
+    # Before and after, in pounds, under the field's name; the email address is not shown.
+    assert "£92" in page and "£95.50" in page and "Unit cost" in page
+    assert caseworker.email not in page
+    assert "Service added by the system" in page
+
+
+def test_the_service_page_of_an_unknown_id_is_not_found(client: Client, senco: User) -> None:
+    client.force_login(senco)
+
+    assert client.get(f"/directory/services/{uuid.uuid4()}/").status_code == 404
+
+
+def test_the_directory_links_each_service_to_its_page(
+    client: Client, published: dict, senco: User
+) -> None:
+    client.force_login(senco)
+
+    page = client.get("/directory/").content.decode()
+
+    assert f'href="/directory/services/{SLT_ID}/"' in page
+
+
+def test_the_history_api_gives_the_same_changes(
+    client: Client, published: dict, senco: User
+) -> None:
+    caseworker = caseworker_at("801")
+    caseworker.full_name = "Priya Shah"
+    caseworker.save()
+    published["contents"][0]["cost_options"][0]["amount"] = 95.5
+    import_services(published, by=caseworker)
+    client.force_login(senco)
+
+    response = client.get(f"/api/directory/services/{SLT_ID}/history")
+
+    assert response.status_code == 200
+    newest = response.json()[0]
+    assert (newest["record"], newest["by"], newest["created"]) == ("Service", "Priya Shah", False)
+    assert {"field": "Unit cost", "before": "£92", "after": "£95.50"} in newest["changes"]
+    assert client.get(f"/api/directory/services/{uuid.uuid4()}/history").status_code == 404
+
+
+def test_an_operator_hands_a_service_over_to_its_provider(published: dict, capsys: Any) -> None:
+    trust = Provider.objects.get(oruk_id=NHS_ID)
+
+    call_command(
+        "directory",
+        "hand-over",
+        str(SLT_ID),
+        "--to-provider",
+        str(NHS_ID),
+        "--reason",
+        "The trust keeps its own entries from April",
+    )
+
+    assert capsys.readouterr().out.strip() == (
+        f"Speech and language therapy for schools: owned by {NHS_NAME} (was Bristol, City of)"
+    )
+    service = Service.objects.get(pk=SLT_ID)
+    assert (service.owner_provider, service.owner_local_authority) == (trust, None)
+    newest = service.history.first()
+    assert newest is not None and newest.history_change_reason == (
+        f"Handed over to {NHS_NAME}: The trust keeps its own entries from April"
+    )
+    # The LA that published it can no longer change it; the trust's own people can.
+    published["contents"][0]["cost_options"][0]["amount"] = 95.5
+    with pytest.raises(DirectoryImportError):
+        import_services(published, by=caseworker_at("801"))
+
+
+def test_a_hand_over_needs_a_reason_and_a_known_owner(published: dict) -> None:
+    with pytest.raises(CommandError, match="No local authority has the code '999'"):
+        call_command("directory", "hand-over", str(SLT_ID), "--to-la", "999", "--reason", "x")
+    with pytest.raises(CommandError, match="Say why"):
+        call_command("directory", "hand-over", str(SLT_ID), "--to-la", "803", "--reason", " ")
+    assert Service.objects.get(pk=SLT_ID).owner_local_authority == local_authority("801")

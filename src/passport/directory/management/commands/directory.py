@@ -1,5 +1,6 @@
 """`passport directory import FILE.json` and `passport directory export [--out FILE]`: the service
-directory as Open Referral UK."""
+directory as Open Referral UK; `history ID` shows who changed a record and `hand-over ID` gives it
+a new owner."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
@@ -19,6 +21,7 @@ from passport.directory.oruk.validation import validate_services_document
 from passport.directory.ownership import owner_name
 from passport.directory.services import (
     DirectoryImportError,
+    hand_over,
     import_services,
     read_document,
 )
@@ -34,8 +37,24 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         subcommands = parser.add_subparsers(
-            dest="subcommand", required=True, metavar="{import,export,history}"
+            dest="subcommand", required=True, metavar="{import,export,history,hand-over}"
         )
+        handing = subcommands.add_parser(
+            "hand-over",
+            help="Give a service or provider a new owner (who alone may change it)",
+        )
+        handing.add_argument("id", help="The service id, or the provider's organization id")
+        owner = handing.add_mutually_exclusive_group(required=True)
+        owner.add_argument("--to-la", dest="to_la", help="The new owner's 3-digit LA code")
+        owner.add_argument(
+            "--to-provider", dest="to_provider", help="The new owner's organization id"
+        )
+        owner.add_argument(
+            "--to-administrators",
+            action="store_true",
+            help="No LA or provider: the service's administrators own it",
+        )
+        handing.add_argument("--reason", required=True, help="Why, for the change history")
         history = subcommands.add_parser(
             "history", help="Show who changed a service or provider, what and when"
         )
@@ -68,6 +87,8 @@ class Command(BaseCommand):
             self._import(options["file"], options["la_code"], options["as_email"])
         elif options["subcommand"] == "history":
             self._history(options["id"])
+        elif options["subcommand"] == "hand-over":
+            self._hand_over(options)
         else:
             self._export(options["out"])
 
@@ -107,7 +128,7 @@ class Command(BaseCommand):
             raise CommandError("\n".join(lines)) from exc
         self.stdout.write(report.summary())
 
-    def _history(self, text: str) -> None:
+    def _record(self, text: str) -> Service | Provider:
         try:
             record_id = uuid.UUID(text)
         except ValueError as exc:
@@ -120,6 +141,37 @@ class Command(BaseCommand):
         )
         if record is None:
             raise CommandError(f"No service or provider in the directory has the id {record_id}")
+        return record
+
+    def _hand_over(self, options: dict[str, Any]) -> None:
+        record = self._record(options["id"])
+        la = provider = None
+        if options["to_la"]:
+            la = LocalAuthority.objects.filter(code=options["to_la"]).first()
+            if la is None:
+                raise CommandError(f"No local authority has the code {options['to_la']!r}")
+        elif options["to_provider"]:
+            provider = Provider.objects.filter(oruk_id=self._uuid(options["to_provider"])).first()
+            if provider is None:
+                raise CommandError(f"No provider has the organization id {options['to_provider']}")
+        before = owner_name(record)
+        try:
+            after = hand_over(
+                record, local_authority=la, provider=provider, reason=options["reason"]
+            )
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
+        self.stdout.write(f"{record.name}: owned by {after} (was {before})")
+
+    @staticmethod
+    def _uuid(text: str) -> uuid.UUID:
+        try:
+            return uuid.UUID(text)
+        except ValueError as exc:
+            raise CommandError(f"Give the id as a UUID (not {text!r})") from exc
+
+    def _history(self, text: str) -> None:
+        record = self._record(text)
         self.stdout.write(f"{record.name}: owned by {owner_name(record)}")
         for change in record_history(record):
             what = "created" if change.created else "changed"
