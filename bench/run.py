@@ -1,5 +1,6 @@
 """`make bench`: national-scale data on a private PostgreSQL, the app under load against a bare
-baseline, a September wave and a CTF import, in one run; writes bench/results/<date>.json and .md.
+baseline, a September wave, a CTF import and the full passport PDF, in one run; writes
+bench/results/<date>.json and .md.
 
     .venv/bin/python bench/run.py [--scale 0.05] [--seconds 10] [--levels 1,8,32] [--workers N]
 
@@ -8,9 +9,10 @@ touched), migrate, `passport bench generate`, sign bench users in (`passport ben
 serve the app with gunicorn and production settings, drive the passport page and its API read at
 each concurrency, then the SENCO's children list and the LA dashboards; serve the baseline
 (bench/baseline_app.py) with the same gunicorn and workers and drive it the same way; time a
-September wave (`passport bench wave`) and a 10,000-pupil CTF import against lxml parsing alone
-(bench/ctf_speed.py, in its own database on the same server). Every child process's peak memory
-is read from os.wait4 (commands, drivers) or /proc (gunicorn workers).
+September wave (`passport bench wave`), the full passport PDF download (`passport bench pdf`)
+and a 10,000-pupil CTF import against lxml parsing alone (bench/ctf_speed.py, in its own
+database on the same server). Every child process's peak memory is read from os.wait4
+(commands, drivers) or /proc (gunicorn workers).
 """
 
 # ruff: noqa: S603 - runs this project's own commands
@@ -232,6 +234,15 @@ def markdown(results: dict[str, Any]) -> str:
         f"{w['per_second']:,.0f}/s; 115,000 would take {w['extrapolated_115000_seconds'] or 0:,.0f} s |",
         f"| CTF import ({c['pupils']:,} pupils) | import {c['import_rate']:,.0f} pupils/s, lxml alone "
         f"{c['parse_rate']:,.0f} pupils/s, ratio {c['ratio']:.3f} |",
+    ]
+    if "pdf" in results:
+        p = results["pdf"]
+        lines.append(
+            f"| full passport PDF ({p['support_items']} support items) | median "
+            f"{p['median_seconds']:.2f} s, max {p['max_seconds']:.2f} s (target under "
+            f"{p['target_seconds']:.0f} s) |"
+        )
+    lines += [
         "",
         "| process | peak memory (MB) |",
         "|---|---:|",
@@ -408,6 +419,12 @@ def main() -> None:
         )
         results["wave"] = json.loads(wave_file.read_text())
         results["memory_mb"]["September wave"] = rss
+
+        log("full passport PDF download")
+        pdf_file = work / "pdf.json"
+        _, rss, _ = measured([PASSPORT, "bench", "pdf", "--out", str(pdf_file)], dev_env)
+        results["pdf"] = json.loads(pdf_file.read_text())
+        results["memory_mb"]["passport PDF"] = rss
 
         log(f"CTF import of {options.ctf_pupils} pupils against lxml alone")
         ctf_url = urllib.parse.urlunsplit(urllib.parse.urlsplit(url)._replace(path="/ctf_bench"))

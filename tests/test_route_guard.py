@@ -22,17 +22,31 @@ from passport.testing.factories import SettingFactory, UserFactory, child_on_rol
 
 # Pages open to anyone (they show no child).
 PUBLIC = {"sign-in", "sign-out", "sign-in-code", "set-up-authenticator", "recovery-codes"}
+# Signing in with DfE Sign-in or GOV.UK One Login: before anyone is signed in; 404 for a
+# provider the deployment has not configured (people/tests/test_oidc_sign_in.py).
+PUBLIC |= {"sign-in-provider", "sign-in-provider-callback"}
+# The footer's pages (accessibility statement, privacy notice, cookies, help): no child, no
+# account needed (site/tests/test_footer_pages.py).
+PUBLIC |= {"accessibility", "privacy", "cookies", "help"}
 # Pages for a signed-in person that show no child's record, or only children from the policy.
 SIGNED_IN = {
     "home",
     "children",
     "add-child",
+    # Record a child on no roll: only with la_casework (access.standing.require, 404 otherwise;
+    # passports/tests/test_no_setting_page.py).
+    "add-child-without-setting",
     "break-glass",
     # Names children by record number only, to LA reviewers and administrators
     # (access.policies.break_glass_to_review; 404 for anyone else, access/tests).
     "break-glass-reviews",
     "data-protection",
     "new-arrivals",
+    # A recorded move's confirmation and undo pages, by its reference: only for the person who
+    # recorded it (access.policies.may_undo_move); anyone else gets a refusal naming no child
+    # (transitions/tests/test_record_move_journey.py).
+    "move-recorded",
+    "move-undo",
     "overdue-confirmations",
     "phase-transfers",
     # Transfers a CTF asked for: listed and decided only where access.policies.
@@ -40,7 +54,18 @@ SIGNED_IN = {
     # anyone else, without the child's name (transitions/ctf/tests/test_takeover.py).
     "pending-transfers",
     "decline-transfer",
+    # Upload a CTF: only with the add_children duty (access.standing.require, 404 otherwise); it
+    # shows back only what the file said (transitions/ctf/tests/test_upload_page.py).
+    "import-ctf",
     "sen2-return",
+    # A setting's leavers: only with the lead_setting duty (access.standing.require, 404
+    # otherwise), the children it lists audited (transitions/tests/test_record_transfer_clock.py).
+    "leavers",
+    # A local authority's term dates and their CSV: only with la_casework at that local
+    # authority (access.standing.require, 404 otherwise); they name no child
+    # (transitions/tests/test_term_dates_page.py).
+    "term-dates",
+    "term-dates-csv",
     "ehcp-dashboard",
     "directory",
     "directory-service",
@@ -86,13 +111,24 @@ ROUTES: dict[str, tuple[Action, str]] = {
     "ehcp-chronology": (Action.PRINT, "senco"),
     "ehcp-chronology-json": (Action.EXPORT, "parent"),
     "record-move": (Action.WRITE, "senco"),
+    # The "Record a move" journey: each step asks access.policies.require_grant_access too.
+    "move-find-setting": (Action.WRITE, "senco"),
+    "move-details": (Action.WRITE, "senco"),
+    "move-check": (Action.WRITE, "senco"),
     "confirm-support": (Action.WRITE, "senco"),
     "transfer-plan": (Action.WRITE, "senco"),
     "ehcp-timeline": (Action.READ, "parent"),
     "ehcp-request": (Action.REQUEST_ASSESSMENT, "parent"),
     "ehcp-case": (Action.DECIDE, "caseworker"),
+    "ehcp-consultations": (Action.DECIDE, "caseworker"),
+    "ehcp-amendment": (Action.DECIDE, "caseworker"),
+    "ehcp-amendment-representations": (Action.DECIDE, "caseworker"),
+    "ehcp-amendment-issue": (Action.DECIDE, "caseworker"),
+    "ehcp-setting-response": (Action.DECIDE, "caseworker"),
     "ehcp-plan": (Action.READ, "young_person"),
     "ehcp-plan-pdf": (Action.READ, "young_person"),
+    "ehcp-existing-plan": (Action.DECIDE, "caseworker"),
+    "ehcp-confirm-plan": (Action.DECIDE, "caseworker"),
 }
 
 

@@ -26,7 +26,16 @@ OPERATOR_TASKS = (
     ("sen2", "sen2 export --la CODE: the local authority's person-level SEN2 return as CSV"),
     ("directory", "directory import FILE / directory export: Open Referral UK service directory"),
     ("funding", "funding check: prove every pot's ledger balances"),
+    (
+        "calendar",
+        "calendar show / update-bank-holidays FILE / import-term-dates --la CODE FILE",
+    ),
+    ("notifications", "notifications failures / resend ID / retry / status: messages sent"),
     ("bench", "bench generate --scale F: national-proportion data for benchmarks (not production)"),
+    (
+        "settings",
+        "settings import-gias FILE --links FILE / import-early-years FILE: settings from registers",
+    ),
 )
 
 

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "passport.ehcp",
     "passport.directory",
     "passport.funding",
+    "passport.notifications",
     "passport.reports",
     "passport.demo",
     "passport.benchmarking",
@@ -198,6 +199,43 @@ if PRODUCTION and not PASSPORT_REQUIRE_STAFF_MFA:
     )
 OTP_TOTP_ISSUER = "Support Passport"
 
+
+def _oidc_provider(prefix: str, required: list[str], **fixed: object) -> dict[str, object]:
+    """Read one OpenID provider from PASSPORT_<prefix>_* (docs/security.md); {} if not set."""
+    values = {name: os.environ.get(f"PASSPORT_{prefix}_{name.upper()}", "") for name in required}
+    if not values["issuer"]:
+        return {}
+    missing = [f"PASSPORT_{prefix}_{name.upper()}" for name, value in values.items() if not value]
+    if missing:
+        raise ImproperlyConfigured(
+            f"Set {', '.join(missing)} too, or unset PASSPORT_{prefix}_ISSUER"
+        )
+    return {**values, **fixed}
+
+
+# Sign-in with OpenID Connect (docs/security.md): off unless a provider's issuer is set.
+PASSPORT_OIDC_PROVIDERS = {
+    slug: provider
+    for slug, provider in {
+        "dfe-sign-in": _oidc_provider(
+            "DFE_SIGN_IN",
+            ["issuer", "client_id", "client_secret"],
+            name="DfE Sign-in",
+            scopes=["openid", "email", "profile", "organisation"],
+            id_token_alg=os.environ.get("PASSPORT_DFE_SIGN_IN_ID_TOKEN_ALG", "RS256"),
+        ),
+        "one-login": _oidc_provider(
+            "ONE_LOGIN",
+            ["issuer", "client_id", "private_key"],
+            name="GOV.UK One Login",
+            scopes=["openid", "email"],
+            id_token_alg="ES256",
+            vtr=os.environ.get("PASSPORT_ONE_LOGIN_VTR", '["Cl.Cm"]'),
+        ),
+    }.items()
+    if provider
+}
+
 # A session ends after 30 minutes without a request, and 8 hours after signing in, whatever happens.
 PASSPORT_SESSION_IDLE_SECONDS = 30 * 60
 PASSPORT_SESSION_MAX_SECONDS = 8 * 60 * 60
@@ -241,7 +279,32 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Messages (docs/operations.md, "Notifications"): through GOV.UK Notify when an API key is given,
+# otherwise by email, over SMTP when EMAIL_HOST is set and to the console in development.
+PASSPORT_NOTIFY_API_KEY = os.environ.get("PASSPORT_NOTIFY_API_KEY", "")
+PASSPORT_NOTIFY_BASE_URL = os.environ.get(
+    "PASSPORT_NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk"
+)
+PASSPORT_NOTIFY_TIMEOUT = int(os.environ.get("PASSPORT_NOTIFY_TIMEOUT", "10"))
+# One Notify template per event: PASSPORT_NOTIFY_TEMPLATE_CHILD_ADMITTED=<template id>, ...
+PASSPORT_NOTIFY_TEMPLATES = {
+    name.removeprefix("PASSPORT_NOTIFY_TEMPLATE_").lower(): value
+    for name, value in os.environ.items()
+    if name.startswith("PASSPORT_NOTIFY_TEMPLATE_") and value
+}
+SMTP_GIVEN = "EMAIL_HOST" in os.environ
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=SMTP_GIVEN)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if SMTP_GIVEN
+    else "django.core.mail.backends.console.EmailBackend",
+)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Support Passport <no-reply@localhost>")
 # The address people reach the service at, for links in emails.
 PASSPORT_BASE_URL = os.environ.get("PASSPORT_BASE_URL", "http://localhost:8000")
@@ -263,7 +326,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = PASSPORT_REQUEST_MAX_BYTES
 # The largest Common Transfer File accepted (transitions.ctf.parser checks the file against it),
 # and the addresses that take one: their bodies may be that size plus the multipart framing.
 PASSPORT_CTF_MAX_BYTES = 20 * 1024 * 1024
-PASSPORT_FILE_UPLOAD_PATHS = ["/api/ctf/imports"]
+PASSPORT_FILE_UPLOAD_PATHS = ["/api/ctf/imports", "/common-transfer-files/import/"]
 
 POLICY_PACK = Path(
     os.environ.get("PASSPORT_POLICY_PACK", PROJECT_DIR / "policy" / "england-2026.toml")

@@ -36,6 +36,8 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 AXE_JS = PROJECT_DIR / "node_modules" / "axe-core" / "axe.min.js"
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# axe-core's best practices too: landmarks, one main, headings in order (tests/browser/test_reflow.py).
+AXE_TAGS_WITH_BEST_PRACTICE = [*AXE_TAGS, "best-practice"]
 
 CHROMIUM_ARGS = [
     "--no-sandbox",  # we run as root in CI; the sandbox needs an unprivileged user
@@ -138,7 +140,7 @@ def format_violations(violations: list[dict[str, Any]], url: str) -> str:
     return "\n".join(lines)
 
 
-def run_axe(page: Any) -> dict[str, Any]:
+def run_axe(page: Any, tags: list[str] = AXE_TAGS) -> dict[str, Any]:
     """Load axe-core into the page (once) and return its results for the whole document.
 
     The script is evaluated through the DevTools protocol (page.evaluate), which the page's CSP
@@ -150,7 +152,7 @@ def run_axe(page: Any) -> dict[str, Any]:
         page.evaluate(AXE_JS.read_text(encoding="utf-8"))
         if not page.evaluate("() => typeof window.axe !== 'undefined'"):
             pytest.fail(f"axe-core did not load into {page.url}", pytrace=False)
-    options = {"runOnly": {"type": "tag", "values": AXE_TAGS}}
+    options = {"runOnly": {"type": "tag", "values": tags}}
     return page.evaluate("async (options) => await axe.run(document, options)", options)
 
 

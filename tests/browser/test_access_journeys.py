@@ -51,6 +51,9 @@ def world(transactional_db):
 
     Passport.objects.create(child=child)
     trust = Provider.objects.create(name="Avon Vale NHS Trust", kind="nhs_trust")
+    therapist, therapist_device = person(
+        "tess@avonvale.example", "Tess Ward", Role.HEALTH_PROFESSIONAL, provider=trust
+    )
     access_services.record_referral(
         child, trust, "Speech and language therapy", dt.date(2026, 1, 5), senco
     )
@@ -61,6 +64,7 @@ def world(transactional_db):
         "dpl": (dpl, dpl_device),
         "parent": parent,
         "trust": trust,
+        "therapist": (therapist, therapist_device),
     }
 
 
@@ -125,4 +129,17 @@ def test_staff_views_show_up_for_the_family_and_emergency_access_for_the_data_pr
     ]
 
     page.goto(f"{base}/children/{child.pk}/download/")
+    assert_no_axe_violations(page)
+    sign_out(page)
+
+    # The trust's therapist, with consent to two sections, knows Amara by a short name and is
+    # told which sections are not shared.
+    therapist, therapist_device = world["therapist"]
+    sign_in(page, base, therapist.email, therapist_device)
+    page.goto(f"{base}/children/{child.pk}/")
+    expect(
+        page.get_by_role("heading", level=1, name=f"Amara O., {child.year_group_name()}")
+    ).to_be_visible()
+    expect(page.get_by_text("Not shared with you, so not shown here:")).to_be_visible()
+    expect(page.get_by_text("Okafor")).to_have_count(0)
     assert_no_axe_violations(page)

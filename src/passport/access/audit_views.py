@@ -91,7 +91,7 @@ def _emergency(event: AuditEvent) -> bool:
 def _family_line(group: dict[str, Any], event: AuditEvent, child_name: str) -> Line:
     emergency = _emergency(event)
     action = AuditAction.BREAK_GLASS if emergency else event.action
-    did = words_for(action).done.format(sections=_sections(event.sections), name=child_name)
+    words = words_for(action)
     times = group["times"]
     when = (
         f" {times} times, last at {_time(event.occurred_at)}"
@@ -99,8 +99,21 @@ def _family_line(group: dict[str, Any], event: AuditEvent, child_name: str) -> L
         else f" at {_time(event.occurred_at)}"
     )
     who = _who(event.actor_name, event.role, event.relationship, event.acting_for)
+    if not event.allowed:
+        return Line(
+            day=group["day"],
+            text=f"{who}, tried to {words.attempted} {child_name}'s record{when}, and was not "
+            "allowed to",
+            refused=True,
+        )
+    did = words.done.format(sections=_sections(event.sections), name=child_name)
+    # Only a reason a person wrote is shown: the one given for emergency access. Other reasons
+    # are the service's own notes (which list or page it was) and mean nothing to a family.
     return Line(
-        day=group["day"], text=f"{who}, {did}{when}", reason=event.reason, emergency=emergency
+        day=group["day"],
+        text=f"{who}, {did}{when}",
+        reason=event.reason if emergency else "",
+        emergency=emergency,
     )
 
 

@@ -14,6 +14,7 @@ read and change the passport, but cannot pass the child on to a third setting.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Sequence
 
 from passport.access.break_glass import data_protection_setting
@@ -27,9 +28,12 @@ from passport.people.memberships import first_role
 from passport.people.models import User
 
 __all__ = [
+    "MOVE_UNDO_WINDOW",
     "NoStandingToGrant",
+    "UndoStanding",
     "may_grant_access_to_child",
     "may_grant_access_to_children",
+    "may_undo_move",
     "require_grant_access",
 ]
 
@@ -119,3 +123,29 @@ def require_grant_access(
         allowed=False,
     )
     raise NoStandingToGrant("No child with that id is on roll at a setting you lead")
+
+
+# A mistyped destination is caught within a day or not at all (issue 19): a service choice, not a
+# statutory rule. After a day the receiving setting may have acted on the admission.
+MOVE_UNDO_WINDOW = dt.timedelta(hours=24)
+
+
+class UndoStanding(enum.Enum):
+    """Whether a person may undo a move they recorded, and if not, why."""
+
+    MAY_UNDO = "may_undo"
+    TOO_LATE = "too_late"
+    NOT_THE_MOVER = "not_the_mover"
+
+
+def may_undo_move(
+    user: User, *, moved_by_id: int | None, moved_at: dt.datetime, now: dt.datetime
+) -> UndoStanding:
+    """Return whether the person may undo a move: only the active person who recorded it, and
+    only within `MOVE_UNDO_WINDOW` of recording it. Their standing at the child does not matter:
+    a move normally ends it, and undoing gives back only what the move took."""
+    if not (user.is_authenticated and user.is_active) or moved_by_id != user.pk:
+        return UndoStanding.NOT_THE_MOVER
+    if now - moved_at >= MOVE_UNDO_WINDOW:
+        return UndoStanding.TOO_LATE
+    return UndoStanding.MAY_UNDO

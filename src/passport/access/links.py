@@ -160,6 +160,21 @@ def _local_authority_links(
     if not caseworker_las:
         return []
     found = []
+    if (
+        child.home_local_authority_id in caseworker_las
+        and not (
+            Enrolment.objects.filter(child=child).filter(
+                Q(ends_on__isnull=True) | Q(ends_on__gte=on)
+            )
+        ).exists()
+    ):
+        found.append(
+            Link(
+                Relationship.HOME_LA_NO_SETTING,
+                Role.LA_CASEWORKER,
+                acting_for=caseworker_las[child.home_local_authority_id],
+            )
+        )
     if CaseloadAssignment.objects.live_on(on).filter(caseworker=user, child=child).exists():
         found.append(
             Link(

@@ -125,6 +125,16 @@ def _sources(user: User, on: dt.date) -> list[_Source]:
 
     caseworker_las = [m.local_authority_id for m in memberships if m.role == Role.LA_CASEWORKER]
     if caseworker_las:
+        on_a_roll = Enrolment.objects.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+        reach.append(
+            _Source(
+                Child.objects.filter(home_local_authority_id__in=caseworker_las).exclude(
+                    pk__in=on_a_roll.values("child_id")
+                ),
+                "pk",
+                _granted(Relationship.HOME_LA_NO_SETTING, Role.LA_CASEWORKER),
+            )
+        )
         reach.append(
             _Source(
                 CaseloadAssignment.objects.live_on(on).filter(caseworker=user),

@@ -30,9 +30,12 @@ from passport.access.decisions import (
     may_record_delivery,
 )
 from passport.access.grants import (
+    MOVE_UNDO_WINDOW,
     NoStandingToGrant,
+    UndoStanding,
     may_grant_access_to_child,
     may_grant_access_to_children,
+    may_undo_move,
     require_grant_access,
 )
 from passport.access.links import is_family, links
@@ -57,12 +60,14 @@ from passport.access.school_groups import (
 )
 
 __all__ = [
+    "MOVE_UNDO_WINDOW",
     "Action",
     "ChildNotFound",
     "Decision",
     "NoStandingToGrant",
     "Relationship",
     "Reviewer",
+    "UndoStanding",
     "audit_children_listed",
     "audit_decision",
     "audit_list",
@@ -79,6 +84,7 @@ __all__ = [
     "may_grant_access_to_children",
     "may_record_delivery",
     "may_review_break_glass",
+    "may_undo_move",
     "may_use_emergency_access",
     "narrowed_to_section",
     "record_identifier_matches",

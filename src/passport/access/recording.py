@@ -10,6 +10,7 @@ from passport.access.links import active, organisation_of
 from passport.access.models import BreakGlass
 from passport.access.rules import Action
 from passport.audit import services as audit
+from passport.audit.middleware import current_request_is_safe
 from passport.audit.models import AuditAction
 from passport.children.services import IDENTIFIER_LABELS
 from passport.core.dates import today
@@ -20,10 +21,22 @@ if TYPE_CHECKING:
     from passport.access.decisions import Decision
 
 
+# Actions that only show or hand over what is held: recorded as they are on any request.
+SHOWING_ACTIONS = frozenset({Action.READ, Action.EXPORT, Action.PRINT})
+
+
 def audit_decision(
     user: User, decision: Decision, *, child_id: int | None, reason: str = "", action: str = ""
 ) -> None:
-    """Write one audit row for an access decision."""
+    """Write one audit row for an access decision.
+
+    A page that changes the record is gated by the change it makes, but opening it (a GET)
+    changes nothing: it shows the person what the form holds. So on a request that only reads,
+    the row records a read, and a family's "who has seen" never says someone changed the
+    passport when they only opened a form (issue 19: a truthful access history).
+    """
+    if not action and decision.action not in SHOWING_ACTIONS and current_request_is_safe():
+        action = AuditAction.READ
     role: str = decision.role or ""
     if not role:
         role = first_role(user)

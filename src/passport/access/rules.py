@@ -42,6 +42,9 @@ class Relationship(StrEnum):
     LA_CASELOAD = "la_caseload"
     LA_WIDE = "la_wide"
     REFERRAL_WITH_CONSENT = "referral_with_consent"
+    # A child on no setting's roll (a baby with complex needs, a child out of education): the
+    # caseworkers of the local authority they live in hold the record until a setting does.
+    HOME_LA_NO_SETTING = "home_la_no_setting"
     BREAK_GLASS = "break_glass"
 
 

@@ -1,4 +1,5 @@
-"""A request id on every request, its response and every audit event it causes; the path too.
+"""A request id on every request, its response and every audit event it causes; the path and
+method too.
 
 The id is always one we make. An incoming X-Request-ID is the client's to choose: taken as ours,
 it would let anyone reuse another request's id, or write whatever they like into the audit
@@ -18,6 +19,7 @@ HEADER = "X-Request-ID"
 
 _request_id: ContextVar[str] = ContextVar("passport_request_id", default="")
 _request_path: ContextVar[str] = ContextVar("passport_request_path", default="")
+_request_method: ContextVar[str] = ContextVar("passport_request_method", default="")
 
 
 def current_request_id() -> str:
@@ -30,6 +32,12 @@ def current_request_path() -> str:
     return _request_path.get()
 
 
+def current_request_is_safe() -> bool:
+    """Say whether the request being handled only reads (GET, HEAD, OPTIONS): opening a form
+    changes nothing, however the page is gated. False outside a request."""
+    return _request_method.get() in {"GET", "HEAD", "OPTIONS"}
+
+
 class RequestIdMiddleware:
     """Give each request a fresh id of our own and return it in the X-Request-ID header."""
 
@@ -40,10 +48,12 @@ class RequestIdMiddleware:
         request_id = str(uuid.uuid4())
         request.request_id = request_id  # type: ignore[attr-defined]
         id_token, path_token = _request_id.set(request_id), _request_path.set(request.path)
+        method_token = _request_method.set(request.method or "")
         try:
             response = self.get_response(request)
         finally:
             _request_id.reset(id_token)
             _request_path.reset(path_token)
+            _request_method.reset(method_token)
         response[HEADER] = request_id
         return response

@@ -41,6 +41,8 @@ class AuditAction(models.TextChoices):
     IDENTIFIER_MATCH = "identifier_match", "Be told a child with an identifier is recorded"
     # Not about one child: a page or operation for a setting, LA, group or provider (standing).
     USE_DUTY = "use_duty", "Act for an organisation"
+    # Not about one child: signing in with DfE Sign-in or GOV.UK One Login, or failing to.
+    SIGN_IN = "sign_in", "Sign in with an identity provider"
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,7 @@ ACTION_WORDS: dict[str, ActionWords] = {
     AuditAction.USE_DUTY: ActionWords(
         "used a page for their organisation", "use a page for an organisation, not"
     ),
+    AuditAction.SIGN_IN: ActionWords("signed in with an identity provider", "sign in"),
 }
 # For a row whose action has no words (a release that forgot them, or an action since retired):
 # the pages stay up and still say who touched the record.

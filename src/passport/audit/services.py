@@ -227,23 +227,32 @@ def events_for_child(child_id: int) -> QuerySet[AuditEvent]:
 
 
 def family_access_history(child_id: int, *, viewer: User) -> QuerySet[AuditEvent, dict[str, Any]]:
-    """Return who opened or changed a child's record, for the family, newest first.
+    """Return who opened or changed a child's record, or tried to and was refused, for the
+    family, newest first, leaving out the viewer's own.
 
-    Successful access only, leaving out the viewer's own. Reads, and appearances in a list, by
-    the same person on the same day are one row with `times` (emergency reads stay one row each,
-    each with its reason); `newest` is the position of the latest event in each row.
+    What one person did on one day is one row with `times`: the same action, allowed or refused
+    alike (emergency reads stay one row each, each with its reason); `newest` is the position of
+    the latest event in each row.
     """
     one_row_each = Case(
-        When(action__in=[AuditAction.READ, AuditAction.LIST], flagged=False, then=Value(0)),
+        When(flagged=False, then=Value(0)),
         default=F("position"),
         output_field=BigIntegerField(),
     )
     history = (
-        AuditEvent.objects.filter(child_id=child_id, allowed=True)
+        AuditEvent.objects.filter(child_id=child_id)
         .exclude(actor=viewer)
         .annotate(day=TruncDate("occurred_at"), group=one_row_each)
         .values(
-            "actor_id", "actor_name", "role", "relationship", "acting_for", "action", "day", "group"
+            "actor_id",
+            "actor_name",
+            "role",
+            "relationship",
+            "acting_for",
+            "action",
+            "allowed",
+            "day",
+            "group",
         )
         .annotate(times=Count("pk"), newest=Max("position"))
         .order_by("-newest")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Set as AbstractSet
 from typing import Protocol
 
 from django.conf import settings
@@ -112,6 +113,27 @@ class Child(models.Model):
     def year_group(self, on: dt.date | None = None) -> int:
         """Return the national curriculum year for their age (Reception is 0)."""
         return national_curriculum_year(self.date_of_birth, on or today())
+
+    def name_for(self, sections: AbstractSet[str], on: dt.date | None = None) -> str:
+        """Return the name to show someone who may read the child and sees these sections.
+
+        With the identity section, the full name. Without it (a professional whose consent from
+        the family leaves identity out), the least that tells two children apart: the name they
+        go by, the initial of their family name and their year group ("Maya R., Year 4"). The
+        year group says less than the date of birth it comes from, and nothing more is shown.
+        """
+        if "identity" in sections:
+            return self.full_name
+        return f"{self.known_as} {self.family_name[:1]}., {self.year_group_name(on)}"
+
+    def year_group_name(self, on: dt.date | None = None) -> str:
+        """Return the year group in words: "Nursery", "Reception", "Year 4", "Past Year 13"."""
+        year = self.year_group(on)
+        if year < 0:
+            return "Nursery"
+        if year > 13:  # a young person up to 25: national curriculum years stop at 13
+            return "Past Year 13"
+        return "Reception" if year == 0 else f"Year {year}"
 
 
 class Enrolment(models.Model):

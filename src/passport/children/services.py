@@ -1,4 +1,4 @@
-"""Verbs for children: add a child to a setting's roll."""
+"""Verbs for children: add a child to a setting's roll, or record one who is on no roll."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.db import transaction
 from passport.children.models import Child, Enrolment
 from passport.children.validators import check_date_of_birth, check_start_date
 from passport.core.identifiers import check_nhs_number, check_uln, check_upn
-from passport.organisations.models import Setting
+from passport.organisations.models import LocalAuthority, Setting
 
 
 @dataclass(frozen=True)
@@ -116,4 +116,40 @@ def add_child_on_roll(details: ChildDetails, setting: Setting, starts_on: dt.dat
     child.full_clean()
     child.save()
     Enrolment.objects.create(child=child, setting=setting, starts_on=starts_on)
+    return child
+
+
+@transaction.atomic
+def add_child_without_setting(details: ChildDetails, home_local_authority: LocalAuthority) -> Child:
+    """Record a child who is on no setting's roll (a baby with complex needs known from birth,
+    a child out of education), owned by the local authority they live in (Children and
+    Families Act 2014 s22: the LA identifies the children in its area who have or may have
+    SEN). Who may see the child is the access rules' `home_la_no_setting` grant.
+
+    Raises IdentifierErrors naming every field at fault, as `add_child_on_roll`.
+    """
+    errors: dict[str, str] = {}
+    matches: dict[str, int] = {}
+    try:
+        check_date_of_birth(details.date_of_birth)
+    except ValidationError as exc:
+        errors["date_of_birth"] = exc.messages[0]
+    try:
+        identifiers = checked_identifiers(details)
+    except IdentifierErrors as exc:
+        errors.update({field: messages[0] for field, messages in exc.message_dict.items()})
+        matches = exc.matches
+        identifiers = {}
+    if errors:
+        raise IdentifierErrors(errors, matches)
+    child = Child(
+        given_name=details.given_name.strip(),
+        family_name=details.family_name.strip(),
+        preferred_name=details.preferred_name.strip(),
+        date_of_birth=details.date_of_birth,
+        home_local_authority=home_local_authority,
+        **identifiers,
+    )
+    child.full_clean()
+    child.save()
     return child

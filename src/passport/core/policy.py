@@ -40,6 +40,8 @@ class Layer(_Strict):
     # under an EHC plan: a change to this layer names the package.
     records_professionals: bool = False
     records_provision_package: bool = False
+    # A layer that is an EHC plan's provision is held only while the child has a live plan.
+    requires_ehc_plan: bool = False
 
 
 class Layers(_Strict):
@@ -65,9 +67,20 @@ class NeedType(_Strict):
     only_with_provision: list[str] | None = None
 
 
+class RetiredCode(_Strict):
+    """A census code from before the 2014 reforms, still met in older pupils' SEN history."""
+
+    code: str = Field(pattern=r"^[A-Z]{1,5}$")
+    name: str
+    replaced_by: str
+    last_census: int = Field(ge=2000, le=2100)
+
+
 class Needs(_Strict):
     ranked_needs_max: int = Field(ge=1, le=5)
     type: list[NeedType] = Field(min_length=1)
+    # Kept as history when a Common Transfer File carries them, never taken as a current need.
+    retired: list[RetiredCode] = Field(default_factory=list)
 
 
 class Timescales(_Strict):
@@ -212,6 +225,16 @@ class CeasingReason(_Strict):
     name: str
 
 
+class ClockExceptionReason(_Strict):
+    """One exception the law lists for a statutory time limit: when it applies, the limit does
+    not (SEND Regulations 2014 reg 5(4), 8(2), 10(4), 13(3))."""
+
+    code: str = Field(pattern=r"^[a-z_]+$")
+    name: str
+    clocks: list[str] = Field(min_length=1)
+    law: str = Field(min_length=1)
+
+
 class Ehcp(_Strict):
     """EHC needs assessments and plans: when a clock counts as at risk, why a plan may cease."""
 
@@ -219,6 +242,20 @@ class Ehcp(_Strict):
     at_risk_days: int = Field(default=28, gt=7, le=140)
     # The reasons a plan ceases, as the DfE's EHC plans release reports them (SEN2).
     ceasing_reasons: list[CeasingReason] = Field(min_length=1)
+    # The closed list of exceptions to the EHC time limits, each naming the clocks it applies to.
+    clock_exceptions: list[ClockExceptionReason] = Field(default_factory=list)
+    # Days a setting the LA may name has to respond to its consultation (CFA 2014 s39(2)).
+    setting_consultation_days: int = Field(default=15, gt=0)
+    # Amending a plan: the family's days for representations on the proposed amendments.
+    amendment_representations_days: int = Field(default=15, gt=0)
+    # A review meeting: notice of it at least this many days ahead; its report within this many.
+    review_notice_days: int = Field(default=14, gt=0)
+    review_report_days: int = Field(default=14, gt=0)
+    # How often the LA should consider reviewing a plan for a child under five: every three to
+    # six months (SEND Code of Practice 2015 para 9.178). Guidance, not a time limit.
+    under_five_review_months: list[int] = Field(default_factory=lambda: [3, 6])
+    # The age below which that guidance applies.
+    under_five_review_age: int = Field(default=5, ge=1, le=6)
 
     @model_validator(mode="after")
     def _codes_distinct(self) -> Ehcp:
@@ -238,6 +275,9 @@ class LegacyPlans(_Strict):
     isp_moves_from: dt.date
     transition_years: list[int] = Field(min_length=1)
     protected_from_year: int = Field(ge=0, le=13)
+    # Ceasing a plan for these reasons hands the child to the passport (the ISP): a move the
+    # dual-running rules decide (`ehcp.legacy.refuse_move_to_isp`).
+    moves_to_isp_ceasing_reasons: list[str] = Field(default_factory=lambda: ["needs_met"])
     end_of_secondary_year: int = Field(ge=7, le=13)
     special_place_window: tuple[dt.date, dt.date]
 
@@ -265,6 +305,7 @@ class PolicyPack(_Strict):
     layers: Layers
     broad_areas: list[BroadArea] = Field(min_length=1)
     sen_provision: list[SenProvision] = Field(min_length=1)
+    retired_sen_provision: list[RetiredCode] = Field(default_factory=list)
     needs: Needs
     timescales: Timescales
     reviews: Reviews

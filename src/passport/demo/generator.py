@@ -33,7 +33,7 @@ from passport.core.safety import refuse_in_production
 from passport.demo import content
 from passport.demo.content import NEEDS, NeedText, Support
 from passport.directory.demo import build_directory, remove_demo_directory
-from passport.ehcp.demo import build_ehcp_cases
+from passport.ehcp.demo import build_ehcp_cases, build_recorded_plans
 from passport.funding.demo import build_funding_demo, remove_funding_demo
 from passport.organisations.models import LocalAuthority, Provider, SchoolGroup, Setting
 from passport.passports.models import (
@@ -1550,6 +1550,7 @@ def build_demo(
         _refresh_planner_statistics()
         builder.link_professionals()
         build_ehcp_cases(CASEWORKER_EMAIL)
+        build_recorded_plans(CASEWORKER_EMAIL)
         build_funding_demo(GROUP_NAME, NHS_TRUST)
         builder.open_passports_as_staff()
     return summarise()

@@ -26,13 +26,15 @@ from passport.core.text import SHORT_TEXT
 from passport.ehcp import services
 from passport.ehcp.models import (
     AdviceRequest,
+    Amendment,
     AnnualReview,
     AssessmentDecision,
     AssessmentRequest,
     ClockException,
     Plan,
+    SettingConsultation,
 )
-from passport.ehcp.services import case_steps
+from passport.ehcp.services import case_steps, existing_plans
 from passport.organisations.models import Provider, Setting
 from passport.passports.models import Review
 from passport.people.models import User
@@ -125,6 +127,7 @@ class EhcDecisionOut(Schema):
     kind: str
     decided_on: dt.date
     reason: str
+    notice_sent_on: dt.date | None = Field(description="The day the written notice was sent")
     appeal_by: dt.date | None = Field(description="Last day to appeal to the SEND Tribunal")
     mediation_certificate_on: dt.date | None
 
@@ -206,6 +209,9 @@ class EhcPlanOut(Schema):
     family_responded_on: dt.date | None
     family_preferred_setting_id: int | None
     finalised_on: dt.date | None
+    final_appeal_by: dt.date | None = Field(
+        description="Last day to appeal against sections B, F and I of the final plan"
+    )
     ceased_on: dt.date | None
     ceasing_reason: str
     cease_appeal_by: dt.date | None
@@ -309,6 +315,9 @@ class EhcDecideIn(Input):
     assess: bool = Field(description="true to carry out an assessment")
     decided_on: IsoDate | None = Field(None, description="Default today")
     reason: Text = Field("", description="Needed when refusing")
+    notice_sent_on: IsoDate | None = Field(
+        None, description="The day the notice was sent; the appeal time runs from it"
+    )
 
 
 @router.post(
@@ -327,6 +336,7 @@ def decide_whether_to_assess(
         assess=payload.assess,
         decided_on=payload.decided_on,
         reason=payload.reason,
+        notice_sent_on=payload.notice_sent_on,
     )
     return Status(201, decision)
 
@@ -400,6 +410,9 @@ class EhcNotToIssueIn(Input):
     child_id: ChildId
     reason: RequiredText
     decided_on: IsoDate | None = None
+    notice_sent_on: IsoDate | None = Field(
+        None, description="The day the notice was sent; the appeal time runs from it"
+    )
 
 
 @router.post(
@@ -412,7 +425,11 @@ def decide_not_to_issue(
 ) -> Status[AssessmentDecision]:
     user, child = _child_named(request, payload.child_id, Action.DECIDE)
     decision = case_steps.decide_not_to_issue(
-        child, user, reason=payload.reason, decided_on=payload.decided_on
+        child,
+        user,
+        reason=payload.reason,
+        decided_on=payload.decided_on,
+        notice_sent_on=payload.notice_sent_on,
     )
     return Status(201, decision)
 
@@ -561,6 +578,13 @@ class EhcFinalIn(Input):
     placement_urn: Urn | None = Field(None, description="The setting named in section I")
     placement_type: ShortText = Field("", description="Or the type of placement")
     finalised_on: IsoDate | None = None
+    preference_not_named_because: Literal["", "unsuitable", "others_education", "resources"] = (
+        Field(
+            "",
+            description="When the setting the family asked for is not named: the reason "
+            "Children and Families Act 2014 s39(4) allows",
+        )
+    )
 
 
 @router.post(
@@ -576,33 +600,111 @@ def issue_final_plan(request: HttpRequest, payload: EhcFinalIn) -> Status[Plan]:
         placement=_setting(payload.placement_urn, "placement_urn"),
         placement_type=payload.placement_type,
         finalised_on=payload.finalised_on,
+        preference_not_named_because=payload.preference_not_named_because,
     )
     return Status(201, plan)
+
+
+class EhcConsultationIn(Input):
+    child_id: ChildId
+    setting_urn: Urn = Field(description="The setting the LA may name in section I")
+    sent_on: IsoDate | None = Field(None, description="The day the draft was sent to it")
+
+
+class EhcConsultationOut(Schema):
+    id: int
+    setting_id: int
+    sent_on: dt.date
+    respond_by: dt.date = Field(description="The last day of the setting's 15 days")
+    responded_on: dt.date | None
+    response: str
+    version: int
+
+
+@router.post(
+    "/ehcp/setting-consultations",
+    response={201: EhcConsultationOut, **ERRORS_CREATE},
+    summary="Consult a setting on naming it in the plan (it has 15 days to respond)",
+)
+def consult_setting(
+    request: HttpRequest, payload: EhcConsultationIn, response: HttpResponse
+) -> Status[SettingConsultation]:
+    user, child = _child_named(request, payload.child_id, Action.DECIDE)
+    setting = _setting(payload.setting_urn, "setting_urn")
+    if setting is None:
+        raise ValidationError({"setting_urn": "Enter the URN of the setting to consult"})
+    consultation = case_steps.consult_setting(child, user, setting=setting, sent_on=payload.sent_on)
+    response["ETag"] = versions.etag(consultation.version)
+    return Status(201, consultation)
+
+
+class EhcConsultationResponseIn(Input):
+    child_id: ChildId
+    responded_on: IsoDate
+    response: RequiredText
+
+
+@router.put(
+    "/ehcp/setting-consultations/{consultation_id}/response",
+    response={200: EhcConsultationOut, **ERRORS_PLAN_CHANGE},
+    summary="Record a consulted setting's response",
+)
+def record_setting_response(
+    request: HttpRequest,
+    consultation_id: RowId,
+    payload: EhcConsultationResponseIn,
+    response: HttpResponse,
+    if_match: PlanIfMatch = None,
+    expected_version: PlanExpectedVersion = None,
+) -> SettingConsultation:
+    """Send the consultation's ETag as If-Match: one changed since you read it gets 412."""
+    user, child = _child_named(request, payload.child_id, Action.DECIDE)
+    consultation = case_steps.record_setting_response(
+        child,
+        user,
+        consultation_id=consultation_id,
+        responded_on=payload.responded_on,
+        response=payload.response,
+        expected_version=versions.expected_version(if_match, expected_version),
+    )
+    response["ETag"] = versions.etag(consultation.version)
+    return consultation
 
 
 class EhcExceptionIn(Input):
     child_id: ChildId
     clock_id: RowId
-    kind: Literal["pause", "excuse"]
-    reason: RequiredText
+    code: str = Field(
+        description="One of the exceptions the law lists for this clock (policy pack "
+        "[[ehcp.clock_exceptions]])",
+        max_length=40,
+        pattern=r"^[a-z_]+$",
+    )
+    details: Text = Field("", description="What happened, in the caseworker's words")
     starts_on: IsoDate
-    ends_on: IsoDate | None = Field(None, description="Last paused day; for a pause only")
+    ends_on: IsoDate | None = Field(None, description="When the circumstance ended, if known")
 
 
 class EhcExceptionOut(Schema):
     id: int
     clock_id: int = Field(alias="statutory_clock_id")
-    kind: str
+    code: str
     reason: str
     starts_on: dt.date
     ends_on: dt.date | None
-    due_on: dt.date = Field(alias="statutory_clock.due_on")
+    time_limit_applies: bool = Field(
+        description="false: an exception the law lists applies, so the time limit does not"
+    )
+
+    @staticmethod
+    def resolve_time_limit_applies(obj: ClockException) -> bool:
+        return not obj.statutory_clock.excused
 
 
 @router.post(
     "/ehcp/clock-exceptions",
     response={201: EhcExceptionOut, **ERRORS_CREATE},
-    summary="Pause or excuse a statutory time limit, with the reason",
+    summary="Record an exception the law lists, so a statutory time limit does not apply",
 )
 def record_clock_exception(request: HttpRequest, payload: EhcExceptionIn) -> Status[ClockException]:
     user, child = _child_named(request, payload.child_id, Action.DECIDE)
@@ -610,8 +712,8 @@ def record_clock_exception(request: HttpRequest, payload: EhcExceptionIn) -> Sta
         child,
         user,
         clock_id=payload.clock_id,
-        kind=payload.kind,
-        reason=payload.reason,
+        code=payload.code,
+        details=payload.details,
         starts_on=payload.starts_on,
         ends_on=payload.ends_on,
     )
@@ -624,14 +726,23 @@ class EhcReviewIn(Input):
     child_id: ChildId
     meeting_on: IsoDate
     notes: Text = ""
+    invitations_sent_on: IsoDate | None = Field(
+        None, description="When notice of the meeting was sent (at least 2 weeks before it)"
+    )
 
 
 class EhcReviewOut(Schema):
     id: int
     meeting_on: dt.date
+    invitations_sent_on: dt.date | None
+    report_sent_on: dt.date | None
     outcome: str
     decided_on: dt.date | None
     amended_plan_issued_on: dt.date | None
+    appeal_by: dt.date | None = Field(
+        description="Last day to appeal a decision not to amend, or the amended plan"
+    )
+    version: int
 
 
 @router.post(
@@ -642,9 +753,120 @@ class EhcReviewOut(Schema):
 def record_annual_review(request: HttpRequest, payload: EhcReviewIn) -> Status[AnnualReview]:
     user, child = _child_named(request, payload.child_id, Action.DECIDE)
     review = case_steps.record_review_meeting(
-        child, user, meeting_on=payload.meeting_on, notes=payload.notes
+        child,
+        user,
+        meeting_on=payload.meeting_on,
+        notes=payload.notes,
+        invitations_sent_on=payload.invitations_sent_on,
     )
     return Status(201, review)
+
+
+class EhcReviewReportIn(Input):
+    child_id: ChildId
+    sent_on: IsoDate
+    report: RequiredText
+
+
+@router.put(
+    "/ehcp/annual-review-reports",
+    response={200: EhcReviewOut, **ERRORS_PLAN_CHANGE},
+    summary="Record the report of the latest review meeting (due within 2 weeks of it)",
+)
+def record_review_report(
+    request: HttpRequest,
+    payload: EhcReviewReportIn,
+    response: HttpResponse,
+    if_match: PlanIfMatch = None,
+    expected_version: PlanExpectedVersion = None,
+) -> AnnualReview:
+    """Send the review's ETag as If-Match: a review changed since you read it gets 412."""
+    user, child = _child_named(request, payload.child_id, Action.DECIDE)
+    review = case_steps.record_review_report(
+        child,
+        user,
+        sent_on=payload.sent_on,
+        report=payload.report,
+        expected_version=versions.expected_version(if_match, expected_version),
+    )
+    response["ETag"] = versions.etag(review.version)
+    return review
+
+
+class EhcAmendmentIn(Input):
+    child_id: ChildId
+    proposed: RequiredText = Field(description="The amendments proposed, as the notice says")
+    notice_sent_on: IsoDate | None = Field(None, description="Default today")
+
+
+class EhcAmendmentOut(Schema):
+    id: int
+    review_id: int | None
+    proposed: str
+    notice_sent_on: dt.date
+    representations_until: dt.date = Field(description="The family's last day to respond")
+    representations_on: dt.date | None
+    representations: str
+    amended_plan_due_on: dt.date | None = Field(description="8 weeks from the notice")
+    issued_on: dt.date | None
+    appeal_by: dt.date | None
+    version: int
+
+    @staticmethod
+    def resolve_amended_plan_due_on(obj: Amendment) -> dt.date | None:
+        clock = (
+            obj.plan.clocks.filter(clock="amended_plan", starts_on=obj.notice_sent_on)
+            .order_by("-pk")
+            .first()
+        )
+        return clock.due_on if clock else None
+
+
+@router.post(
+    "/ehcp/amendments",
+    response={201: EhcAmendmentOut, **ERRORS_CREATE},
+    summary="Send notice of proposed amendments (15 days for representations; plan in 8 weeks)",
+)
+def propose_amendment(
+    request: HttpRequest, payload: EhcAmendmentIn, response: HttpResponse
+) -> Status[Amendment]:
+    user, child = _child_named(request, payload.child_id, Action.DECIDE)
+    amendment = case_steps.propose_amendment(
+        child, user, proposed=payload.proposed, notice_sent_on=payload.notice_sent_on
+    )
+    response["ETag"] = versions.etag(amendment.version)
+    return Status(201, amendment)
+
+
+class EhcRepresentationsIn(Input):
+    child_id: ChildId
+    received_on: IsoDate
+    representations: RequiredText
+
+
+@router.put(
+    "/ehcp/amendments/representations",
+    response={200: EhcAmendmentOut, **ERRORS_PLAN_CHANGE},
+    summary="Record the family's representations on the amendment under way",
+)
+def record_representations(
+    request: HttpRequest,
+    payload: EhcRepresentationsIn,
+    response: HttpResponse,
+    if_match: PlanIfMatch = None,
+    expected_version: PlanExpectedVersion = None,
+) -> Amendment:
+    """Send the amendment's ETag as If-Match: one changed since you read it gets 412."""
+    user, child = _child_named(request, payload.child_id, Action.DECIDE)
+    amendment = case_steps.record_representations(
+        child,
+        user,
+        received_on=payload.received_on,
+        representations=payload.representations,
+        expected_version=versions.expected_version(if_match, expected_version),
+    )
+    response["ETag"] = versions.etag(amendment.version)
+    return amendment
 
 
 class EhcReviewDecisionIn(Input):
@@ -685,7 +907,7 @@ class EhcAmendedIn(Input):
 @router.post(
     "/ehcp/amended-plans",
     response={201: EhcPlanOut, **ERRORS_PLAN_CHANGE},
-    summary="Issue the amended plan decided on after a review (8 weeks from the meeting)",
+    summary="Issue the amended plan (within 8 weeks of the notice of proposed amendments)",
 )
 def issue_amended_plan(
     request: HttpRequest,
@@ -750,3 +972,101 @@ def list_ehcp_deadlines(request: HttpRequest, limit: int = 100) -> EhcDashboardO
         listed.extend(row.child_id for row in rows)
     audit_children_listed(user, listed, "EHC plans dashboard (API)")
     return EhcDashboardOut(**out)
+
+
+# Plans that exist outside the service (issue 16)
+
+
+class EhcExistingPlanIn(Input):
+    child_id: ChildId
+    route: Literal["reform", "legacy_pre_reform", "from_birth"] = Field(
+        description="How the plan was made: after an assessment under the reform, before the "
+        "reform (dual running), or from birth"
+    )
+    issued_on: IsoDate = Field(description="The day the plan as it stands was issued")
+    transferred_from_la_code: Annotated[str, Field(pattern=r"^(\d{3})?$")] = Field(
+        "", description="The 3-digit code of the local authority the plan transferred from"
+    )
+    transferred_in_on: IsoDate | None = None
+    review_meetings: list[IsoDate] = Field(
+        default_factory=list, max_length=30, description="Every annual review meeting held"
+    )
+    placement_urn: Urn | None = None
+    sections: EhcSectionsIn = Field(default_factory=EhcSectionsIn)
+    outcomes: list[EhcOutcomeIn] = Field(default_factory=list, max_length=100)
+    provisions: list[EhcProvisionIn] = Field(default_factory=list, max_length=200)
+    details_to_confirm: bool = Field(False, description="Some dates or sections are not known yet")
+
+
+class EhcRecordedPlanOut(EhcPlanOut):
+    origin: Literal["made_here", "recorded", "transferred_in", "from_flag"]
+    transferred_from_la_code: str
+    transferred_in_on: dt.date | None
+    details_to_confirm: bool
+
+
+@router.post(
+    "/ehcp/existing-plans",
+    response={201: EhcRecordedPlanOut, **ERRORS_CREATE},
+    summary="Record an EHC plan that already exists: legacy, transferred in, from birth",
+)
+def record_existing_plan(
+    request: HttpRequest, payload: EhcExistingPlanIn, response: HttpResponse
+) -> Status[Plan]:
+    """The plan is recorded as final, maintained by your local authority; its annual review
+    clock runs from the last review meeting given (or the issue date)."""
+    user, child = _child_named(request, payload.child_id, Action.DECIDE)
+    plan = existing_plans.record_existing_plan(
+        child,
+        user,
+        existing_plans.ExistingPlan(
+            route=payload.route,
+            issued_on=payload.issued_on,
+            transferred_from_la_code=payload.transferred_from_la_code,
+            transferred_in_on=payload.transferred_in_on,
+            review_meetings=payload.review_meetings,
+            placement=_setting(payload.placement_urn, "placement_urn"),
+            placement_type=payload.sections.placement_type or "",
+            sections={k: v for k, v in payload.sections.given().items() if k != "placement_type"},
+            outcomes=_outcomes(payload.outcomes) or [],
+            provisions=_provisions(payload.provisions) or [],
+            details_to_confirm=payload.details_to_confirm,
+        ),
+        local_authority=existing_plans.maintaining_authority(user, child),
+    )
+    response["ETag"] = versions.etag(plan.version)
+    return Status(201, plan)
+
+
+class EhcPlanDetailsIn(Input):
+    child_id: ChildId
+    issued_on: IsoDate | None = None
+    sections: EhcSectionsIn = Field(default_factory=EhcSectionsIn)
+
+
+@router.put(
+    "/ehcp/existing-plans",
+    response={200: EhcRecordedPlanOut, **ERRORS_PLAN_CHANGE},
+    summary="Confirm the details of a recorded plan (a new version)",
+)
+def confirm_existing_plan(
+    request: HttpRequest,
+    payload: EhcPlanDetailsIn,
+    response: HttpResponse,
+    if_match: PlanIfMatch = None,
+    expected_version: PlanExpectedVersion = None,
+) -> Plan:
+    """Send the plan's ETag as If-Match: a plan changed since you read it is refused with 412."""
+    user, child = _child_named(request, payload.child_id, Action.DECIDE)
+    plan = services.current_plan(child)
+    if plan is None:
+        raise ValidationError({"child_id": "This child has no EHC plan"})
+    plan = existing_plans.confirm_plan_details(
+        plan,
+        user,
+        sections=payload.sections.given(),
+        issued_on=payload.issued_on,
+        expected_version=versions.expected_version(if_match, expected_version),
+    )
+    response["ETag"] = versions.etag(plan.version)
+    return plan

@@ -29,7 +29,7 @@ from passport.ehcp.models import (
     Plan,
     StatutoryClock,
 )
-from passport.ehcp.services import step_for
+from passport.ehcp.services import exception_named, step_for
 from passport.passports.models import LayerAssignment, Passport, Review
 from passport.passports.services import passport_history
 
@@ -282,11 +282,13 @@ def _plan_events(child: Child, enrolments: list[Enrolment], has_isp: bool) -> li
         "recorded_by"
     ):
         until = f" until {exception.ends_on:%-d %B %Y}" if exception.ends_on else ""
+        listed = exception_named(exception.code)
+        which = f"{listed.name} ({listed.law})" if listed else "recorded before the legal list"
         events.append(
             Event(
                 exception.starts_on,
                 "ehcp",
-                f"Exception to a time limit: {exception.get_kind_display().lower()}{until}",
+                f"The time limit does not apply: {which}{until}",
                 exception.reason,
                 _name(exception.recorded_by),
             )

@@ -3,9 +3,11 @@ steps and the dates."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from passport.core.forms import (
     FormTokenField,
@@ -16,7 +18,7 @@ from passport.core.forms import (
 )
 from passport.core.policy import current_pack
 from passport.core.text import LONG_TEXT, SHORT_TEXT
-from passport.ehcp.models import AdviceRequest, AnnualReview, ClockException, Plan
+from passport.ehcp.models import AdviceRequest, AnnualReview, Plan, PreferenceRefusal
 from passport.organisations.models import Setting
 
 
@@ -76,6 +78,9 @@ class DecideToAssessForm(CaseStepForm):
     )
     decided_on = GovukDateField(subject="Date of the decision", past_only=True)
     reason = text_field("Reason", max_length=LONG_TEXT, long=True, required=False)
+    notice_sent_on = GovukDateField(
+        subject="Date the notice of the decision was sent", past_only=True, required=False
+    )
 
     def step_arguments(self) -> dict[str, Any]:
         return {**self.answers(), "assess": self.cleaned_data["assess"] == "yes"}
@@ -112,6 +117,17 @@ class AdviceReceivedForm(CaseStepForm):
 class NotToIssueForm(CaseStepForm):
     reason = text_field("Reason for not issuing a plan", max_length=LONG_TEXT, long=True)
     decided_on = GovukDateField(subject="Date of the decision", past_only=True)
+    # Its own name: the case page also shows the decision-to-assess form.
+    not_to_issue_notice_sent_on = GovukDateField(
+        subject="Date the notice of the decision was sent", past_only=True, required=False
+    )
+
+    def step_arguments(self) -> dict[str, Any]:
+        return {
+            "reason": self.cleaned_data["reason"],
+            "decided_on": self.cleaned_data["decided_on"],
+            "notice_sent_on": self.cleaned_data["not_to_issue_notice_sent_on"],
+        }
 
 
 class DraftForm(CaseStepForm):
@@ -135,12 +151,18 @@ class FinaliseForm(CaseStepForm):
     placement_urn = SettingByUrn("the named setting", required=False)
     placement_type = text_field("Type of placement", max_length=SHORT_TEXT, required=False)
     finalised_on = GovukDateField(subject="Date the final plan is issued", past_only=True)
+    preference_not_named_because = _radios(
+        "why the setting the family asked for is not named",
+        list(PreferenceRefusal.choices),
+        required=False,
+    )
 
     def step_arguments(self) -> dict[str, Any]:
         return {
             "placement": self.cleaned_data["placement_urn"],
             "placement_type": self.cleaned_data["placement_type"],
             "finalised_on": self.cleaned_data["finalised_on"],
+            "preference_not_named_because": self.cleaned_data["preference_not_named_because"],
         }
 
 
@@ -168,22 +190,34 @@ class ExceptionForm(CaseStepForm):
         choices=[],
         error_messages={"required": "Select the step", "invalid_choice": "Select the step"},
     )
-    exception_kind = _radios(
-        "whether the clock is paused or excused", list(ClockException.Kind.choices)
-    )
-    exception_reason = text_field("Reason for the exception", max_length=LONG_TEXT, long=True)
-    exception_starts_on = GovukDateField(subject="First day of the exception")
-    exception_ends_on = GovukDateField(subject="Last day of the pause", required=False)
+    exception_code = _radios("which exception the law lists applies", [])
+    exception_details = text_field("What happened", max_length=LONG_TEXT, long=True, required=False)
+    exception_starts_on = GovukDateField(subject="Date the circumstance began")
+    exception_ends_on = GovukDateField(subject="Date the circumstance ended", required=False)
 
     def __init__(self, *args: Any, clocks: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["clock_id"].choices = [("", "Choose a step"), *clocks]  # type: ignore[attr-defined]
+        self.fields["exception_code"].choices = [  # type: ignore[attr-defined]
+            (e.code, f"{e.name} ({e.law})") for e in current_pack().ehcp.clock_exceptions
+        ]
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        """The service names `code`, `starts_on`...; this form's fields carry a prefix."""
+        if hasattr(error, "error_dict"):
+            error = ValidationError(
+                {
+                    (f"exception_{k}" if f"exception_{k}" in self.fields else k): v
+                    for k, v in error.message_dict.items()
+                }
+            )
+        super().add_service_errors(error)
 
     def step_arguments(self) -> dict[str, Any]:
         return {
             "clock_id": self.cleaned_data["clock_id"],
-            "kind": self.cleaned_data["exception_kind"],
-            "reason": self.cleaned_data["exception_reason"],
+            "code": self.cleaned_data["exception_code"],
+            "details": self.cleaned_data["exception_details"],
             "starts_on": self.cleaned_data["exception_starts_on"],
             "ends_on": self.cleaned_data["exception_ends_on"],
         }
@@ -214,3 +248,116 @@ class PlanSectionsForm(GovukForm):
     def sections(self) -> dict[str, str]:
         """Return the sections as typed."""
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+
+
+class ConsultSettingForm(GovukForm):
+    """Consult a setting on naming it: one consultation per setting, so sending twice is refused
+    by the service rather than writing two."""
+
+    setting_urn = SettingByUrn("the setting to consult")
+    sent_on = GovukDateField(subject="Date the draft plan was sent to the setting", past_only=True)
+
+
+class SettingResponseForm(GovukForm):
+    """The consulted setting's response, with the version the page showed."""
+
+    version = SectionVersionField()
+    responded_on = GovukDateField(subject="Date the setting responded", past_only=True)
+    response = text_field("What the setting said", max_length=LONG_TEXT, long=True)
+
+
+def _review_dates(value: str) -> list[dt.date]:
+    """Read review meeting dates typed one a line as day/month/year."""
+    meetings = []
+    for line in (raw.strip() for raw in value.splitlines()):
+        if not line:
+            continue
+        try:
+            meetings.append(dt.datetime.strptime(line, "%d/%m/%Y").date())
+        except ValueError:
+            raise forms.ValidationError(
+                f"Enter each review date as day/month/year, like 11/3/2025: '{line[:20]}' is not"
+            ) from None
+    return meetings
+
+
+class ExistingPlanForm(GovukForm):
+    """A plan that already exists, as the caseworker has it in front of them."""
+
+    form_token = FormTokenField()
+    route = _radios(
+        "how the plan was made",
+        [
+            ("legacy_pre_reform", "Before the reform"),
+            ("reform", "After an EHC needs assessment under the reform"),
+            ("from_birth", "From birth, for complex needs known early"),
+        ],
+    )
+    issued_on = GovukDateField(subject="The date the plan was issued", past_only=True)
+    transferred_from_la_code = forms.CharField(
+        required=False,
+        max_length=3,
+        strip=True,
+        error_messages={"max_length": "Enter the 3-digit local authority code"},
+    )
+    transferred_in_on = GovukDateField(
+        subject="The date the plan transferred to you", past_only=True, required=False
+    )
+    review_meetings = text_field(
+        "The dates of the review meetings", max_length=400, required=False, long=True
+    )
+    placement_urn = SettingByUrn("the URN", required=False)
+    placement_type = text_field("The type of placement", max_length=SHORT_TEXT, required=False)
+    section_a = text_field("Section A", max_length=LONG_TEXT, required=False, long=True)
+    section_b = text_field("Section B", max_length=LONG_TEXT, required=False, long=True)
+    section_f = text_field("Section F", max_length=LONG_TEXT, required=False, long=True)
+    details_to_confirm = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[("yes", "Some dates or sections are not known yet: flag the plan to confirm")],
+    )
+
+    def clean_review_meetings(self) -> list[dt.date]:
+        return _review_dates(self.cleaned_data.get("review_meetings") or "")
+
+    def sections(self) -> dict[str, str]:
+        return {
+            name: self.cleaned_data[name]
+            for name in ("section_a", "section_b")
+            if self.cleaned_data.get(name)
+        }
+
+
+class ConfirmPlanDetailsForm(GovukForm):
+    """The details of a recorded plan that were not known when it was recorded."""
+
+    version = SectionVersionField()
+    issued_on = GovukDateField(subject="The date the plan was issued", past_only=True)
+    section_a = text_field("Section A", max_length=LONG_TEXT, required=False, long=True)
+    section_b = text_field("Section B", max_length=LONG_TEXT, required=False, long=True)
+
+    def sections(self) -> dict[str, str]:
+        return {name: self.cleaned_data.get(name) or "" for name in ("section_a", "section_b")}
+
+
+class AmendmentNoticeForm(GovukForm):
+    """The notice of proposed amendments; a second notice while one is under way is refused by
+    the service (one open amendment per plan), so sending the form twice writes one."""
+
+    proposed = text_field("The amendments proposed", max_length=LONG_TEXT, long=True)
+    notice_sent_on = GovukDateField(subject="Date the notice was sent", past_only=True)
+
+
+class RepresentationsForm(GovukForm):
+    version = SectionVersionField()
+    received_on = GovukDateField(subject="Date the representations arrived", past_only=True)
+    representations = text_field("What the family said", max_length=LONG_TEXT, long=True)
+
+
+class AmendedPlanForm(PlanSectionsForm):
+    """The amended plan's text sections, the day it is sent, and the plan version shown."""
+
+    issued_on = GovukDateField(subject="Date the amended plan is sent", past_only=True)
+
+    def sections(self) -> dict[str, str]:
+        return {k: v for k, v in self.cleaned_data.items() if k not in ("version", "issued_on")}

@@ -16,6 +16,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
+
 from passport.children.models import Child, Enrolment
 from passport.core.dates import national_curriculum_year
 from passport.core.policy import LegacyPlans, current_pack
@@ -190,3 +192,41 @@ def may_move_to_isp(case: LegacyCase, on: dt.date, pack: LegacyPlans | None = No
                 f"({secondary_ends:%-d %B %Y})"
             )
     return Verdict(not reasons, tuple(reasons))
+
+
+def refuse_placement_change(plan: Plan, placement: Setting | None, on: dt.date) -> None:
+    """Refuse to name a setting that is not a special school in section I of a plan made before
+    the reform while the triple lock keeps the child's special-school place (Schools White
+    Paper, 23 February 2026: a child in a special-school place in 2029 keeps it until they
+    finish education). Called wherever a plan's placement changes (`plan_content.change_plan`).
+    """
+    if plan.route != LEGACY_ROUTE or placement is None or placement.pk == plan.placement_id:
+        return
+    if placement.kind == Setting.Kind.SPECIAL:
+        return
+    rules = _rules(None)
+    if special_place_protected(LegacyCase.of(plan), on, rules):
+        raise ValidationError(
+            {
+                "placement": "The triple lock: a child in a special-school place in "
+                f"{rules.special_place_window[0].year} keeps it until they finish education, "
+                f"so section I cannot name {placement.name}, which is not a special school"
+            }
+        )
+
+
+def refuse_move_to_isp(plan: Plan, reason_code: str, on: dt.date) -> None:
+    """Refuse to cease a plan made before the reform so that the passport (the ISP) takes its
+    place, unless dual running allows it on the day (`may_move_to_isp`). Called by `cease_plan`.
+    """
+    rules = _rules(None)
+    if plan.route != LEGACY_ROUTE or reason_code not in rules.moves_to_isp_ceasing_reasons:
+        return
+    verdict = may_move_to_isp(LegacyCase.of(plan), on, rules)
+    if not verdict:
+        raise ValidationError(
+            {
+                "ceasing_reason": "This plan cannot give way to the passport yet. "
+                + "; ".join(verdict.reasons)
+            }
+        )

@@ -9,6 +9,8 @@ request, no final plan without a draft) and the database refuses the rest. See d
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -151,8 +153,11 @@ class AssessmentDecision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     reason = models.TextField(blank=True, max_length=LONG_TEXT, validators=[reject_markup])
+    # The appeal clock runs from the day the written notice was sent (HESC Rules 2008 r20(1)).
+    notice_sent_on = models.DateField(null=True, blank=True)
     appeal_by = models.DateField(null=True, blank=True)
     mediation_certificate_on = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -226,6 +231,29 @@ class AdviceRequest(models.Model):
         return f"Advice from {self.adviser} asked on {self.asked_on}"
 
 
+class PreferenceRefusal(models.TextChoices):
+    """The only reasons an LA may refuse to name the setting a family asks for (Children and
+    Families Act 2014 s39(4))."""
+
+    UNSUITABLE = (
+        "unsuitable",
+        (
+            "It is unsuitable for the child's age, ability, aptitude or special educational needs "
+            "(s39(4)(a))"
+        ),
+    )
+    OTHERS_EDUCATION = (
+        "others_education",
+        (
+            "Attending it would be incompatible with the efficient education of others (s39(4)(b)(i))"
+        ),
+    )
+    RESOURCES = (
+        "resources",
+        ("Attending it would be incompatible with the efficient use of resources (s39(4)(b)(ii))"),
+    )
+
+
 class Plan(models.Model):
     """An EHC plan, sections A to K. E (outcomes) and F (provision) are items of their own.
 
@@ -244,6 +272,12 @@ class Plan(models.Model):
         FINAL = "final", "Final"
         CEASED = "ceased", "Ceased"
 
+    class Origin(models.TextChoices):
+        MADE_HERE = "made_here", "Made in this service"
+        RECORDED = "recorded", "Recorded as it already stood"
+        TRANSFERRED_IN = "transferred_in", "Transferred in from another local authority"
+        FROM_FLAG = "from_flag", "Recorded from a passport that said the child has a plan"
+
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="ehc_plans")
     # RESTRICT, not PROTECT: erasing a child deletes the request and the plan together.
     request = models.OneToOneField(
@@ -259,6 +293,17 @@ class Plan(models.Model):
     route = models.CharField(max_length=20, choices=Route.choices, default=Route.REFORM)
     status = models.CharField(max_length=6, choices=Status.choices, default=Status.DRAFT)
     version = models.PositiveIntegerField(default=1)
+    # How the plan came to be recorded: made here, entered as it already stood, transferred in
+    # from another LA (SEND Regulations 2014 reg 15: the new LA maintains the old LA's plan), or
+    # made from a passport that only said "EHC plan" before plans were records (issue 16).
+    origin = models.CharField(max_length=16, choices=Origin.choices, default=Origin.MADE_HERE)
+    transferred_from_la_code = models.CharField(
+        "Local authority code the plan came from", max_length=3, blank=True
+    )
+    transferred_in_on = models.DateField(null=True, blank=True)
+    details_to_confirm = models.BooleanField(
+        default=False, help_text="Dates or sections were not known when the plan was recorded"
+    )
 
     section_a = _text("A: the views, interests and aspirations of the child and their family")
     section_b = _text("B: special educational needs")
@@ -289,8 +334,17 @@ class Plan(models.Model):
     family_preferred_setting = models.ForeignKey(
         Setting, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Why the setting the family asked for is not named: one of the two reasons the law allows
+    # (Children and Families Act 2014 s39(4)); blank when it is named or none was asked for.
+    preference_not_named_because = models.CharField(
+        max_length=24, choices=PreferenceRefusal.choices, blank=True
+    )
     finalised_on = models.DateField(null=True, blank=True)
+    # The family may appeal against sections B, F and I of the final plan (Children and Families
+    # Act 2014 s51(2)(c)); the final plan is the notice, so time runs from the day it was sent.
+    final_appeal_by = models.DateField(null=True, blank=True)
     ceased_on = models.DateField(null=True, blank=True)
+    cease_notice_sent_on = models.DateField(null=True, blank=True)
     ceasing_reason = models.CharField(
         max_length=30,
         blank=True,
@@ -333,6 +387,11 @@ class Plan(models.Model):
                 fields=["child"],
                 condition=Q(status__in=["draft", "final"]),
                 name="ehcp_one_live_plan_per_child",
+            ),
+            models.CheckConstraint(
+                condition=Q(origin="transferred_in", transferred_from_la_code__regex=r"^[0-9]{3}$")
+                | (~Q(origin="transferred_in") & Q(transferred_from_la_code="")),
+                name="ehcp_plan_transfer_names_old_la",
             ),
         ]
 
@@ -392,9 +451,49 @@ class PlanProvision(models.Model):
         return self.description[:60]
 
 
+class SettingConsultation(models.Model):
+    """The LA consulting a setting it may name in section I before naming it (Children and
+    Families Act 2014 s39(2) for a draft sent with the family's request, s40(2) otherwise),
+    sending it the draft plan; the setting has 15 days to respond (policy pack
+    `ehcp.setting_consultation_days`)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="consultations")
+    setting = models.ForeignKey(Setting, on_delete=models.PROTECT, related_name="+")
+    sent_on = models.DateField()
+    respond_by = models.DateField()
+    responded_on = models.DateField(null=True, blank=True)
+    response = models.TextField(blank=True, max_length=LONG_TEXT, validators=[reject_markup])
+    version = models.PositiveIntegerField(default=1)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["plan", "sent_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "setting"], name="ehcp_consult_once"),
+            models.CheckConstraint(
+                condition=Q(respond_by__gt=F("sent_on")), name="ehcp_consult_respond_after_sent"
+            ),
+            models.CheckConstraint(
+                condition=Q(responded_on__isnull=True) | Q(responded_on__gte=F("sent_on")),
+                name="ehcp_consult_response_after_sent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Consultation of {self.setting} sent {self.sent_on}"
+
+    def answered_or_lapsed(self, on: date) -> bool:
+        """Whether the setting has responded, or its time to respond ended before `on`."""
+        return self.responded_on is not None or on > self.respond_by
+
+
 class AnnualReview(models.Model):
-    """A review of a final plan (at least every 12 months), the LA's decision within 4 weeks of
-    the meeting, and an amended plan within 8 weeks if it decides to amend."""
+    """A review of a final plan (at least every 12 months), with the procedure of SEND
+    Regulations 2014 reg 20: the meeting's notice at least 2 weeks ahead, the report within 2
+    weeks of the meeting, and the LA's decision within 4 weeks of it (reg 20(10)). A decision to
+    amend is then carried out by an `Amendment` (reg 22)."""
 
     class Outcome(models.TextChoices):
         KEEP = "keep", "Keep the plan as it is"
@@ -403,9 +502,21 @@ class AnnualReview(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="annual_reviews")
     meeting_on = models.DateField()
+    invitations_sent_on = models.DateField(
+        null=True, blank=True, help_text="When the notice of the meeting was sent"
+    )
+    report_sent_on = models.DateField(
+        null=True, blank=True, help_text="When the report of the meeting was sent"
+    )
+    report = models.TextField(blank=True, max_length=LONG_TEXT, validators=[reject_markup])
+    version = models.PositiveIntegerField(default=1)
     outcome = models.CharField(max_length=5, choices=Outcome.choices, blank=True)
     decided_on = models.DateField(null=True, blank=True)
     amended_plan_issued_on = models.DateField(null=True, blank=True)
+    # A decision not to amend (s51(2)(e)) or the amended plan (s51(2)(d)) can be appealed: time
+    # runs from the notice of the decision, or from the day the amended plan was sent.
+    notice_sent_on = models.DateField(null=True, blank=True)
+    appeal_by = models.DateField(null=True, blank=True)
     notes = models.TextField(blank=True, max_length=LONG_TEXT, validators=[reject_markup])
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -432,6 +543,54 @@ class AnnualReview(models.Model):
 
     def __str__(self) -> str:
         return f"Annual review meeting on {self.meeting_on}"
+
+
+class Amendment(models.Model):
+    """Amending a final plan (SEND Regulations 2014 reg 22): the notice of the proposed
+    amendments, at least 15 days for the family's representations, then the amended plan within
+    8 weeks of the notice. It may follow a review's decision to amend, or come at any time."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="amendments")
+    review = models.OneToOneField(
+        AnnualReview,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="amendment",
+    )
+    proposed = models.TextField(max_length=LONG_TEXT, validators=[reject_markup])
+    notice_sent_on = models.DateField()
+    representations_until = models.DateField()
+    representations_on = models.DateField(null=True, blank=True)
+    representations = models.TextField(blank=True, max_length=LONG_TEXT, validators=[reject_markup])
+    issued_on = models.DateField(null=True, blank=True)
+    appeal_by = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["plan", "-notice_sent_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(proposed=""), name="ehcp_amendment_says_what"),
+            models.CheckConstraint(
+                condition=Q(representations_until__gte=F("notice_sent_on")),
+                name="ehcp_amendment_window_after_notice",
+            ),
+            models.CheckConstraint(
+                condition=Q(issued_on__isnull=True) | Q(issued_on__gte=F("notice_sent_on")),
+                name="ehcp_amendment_issued_after_notice",
+            ),
+            models.UniqueConstraint(
+                fields=["plan"],
+                condition=Q(issued_on__isnull=True),
+                name="ehcp_one_open_amendment_per_plan",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Amendment proposed on {self.notice_sent_on}"
 
 
 class StatutoryClockQuerySet(models.QuerySet["StatutoryClock"]):
@@ -497,19 +656,23 @@ class StatutoryClock(models.Model):
 
 
 class ClockException(models.Model):
-    """A reason a clock is paused (between two dates) or excused altogether (SEND Regulations
-    2014 reg. 10(4), 13(3)): always with the reason written down."""
+    """One of the exceptions the law lists for a time limit (SEND Regulations 2014 reg 5(4),
+    8(2), 10(4), 13(3)): while it applies the time limit does not; nothing is paused.
+
+    `code` is one of the policy pack's `[[ehcp.clock_exceptions]]`; it is blank only for
+    exceptions recorded as free text before the list, kept with their words.
+    """
 
     class Kind(models.TextChoices):
-        PAUSE = "pause", "Pause the clock"
-        EXCUSE = "excuse", "Excuse the time limit"
+        EXCUSE = "excuse", "The time limit does not apply"
 
     statutory_clock = models.ForeignKey(
         StatutoryClock, on_delete=models.CASCADE, related_name="exceptions"
     )
-    kind = models.CharField(max_length=6, choices=Kind.choices)
+    kind = models.CharField(max_length=6, choices=Kind.choices, default=Kind.EXCUSE)
+    code = models.CharField(max_length=40, blank=True)
     starts_on = models.DateField()
-    ends_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True, help_text="When the circumstance ended")
     reason = models.TextField(max_length=LONG_TEXT, validators=[reject_markup])
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -521,9 +684,8 @@ class ClockException(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(reason=""), name="ehcp_exception_has_reason"),
             models.CheckConstraint(
-                condition=Q(kind="excuse", ends_on__isnull=True)
-                | Q(kind="pause", ends_on__gte=F("starts_on")),
-                name="ehcp_pause_ends_after_it_starts",
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="ehcp_exception_ends_after_it_starts",
             ),
         ]
 

@@ -3,26 +3,12 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.urls import reverse
 from django_tasks import task
 
 from passport.core.dates import today
+from passport.notifications.services import notify
 from passport.people.models import Role
-
-SUBJECT = "A legal deadline in your child's EHC needs assessment or plan has been missed"
-BODY = """The local authority has not met a legal time limit in an EHC needs assessment or plan
-that you are part of.
-
-Sign in to see the timeline, the step that is overdue and the date it was due:
-{link}
-
-You can ask the local authority's SEND team when it will be done. If you are unhappy with the
-delay you can complain to the local authority, and then to the Local Government and Social Care
-Ombudsman.
-
-This email has no details of the child on purpose. Do not reply to it.
-"""
 
 
 def family_emails(child_id: int) -> list[str]:
@@ -59,7 +45,4 @@ def notify_missed_deadline(clock_id: int) -> int:
     if clock is None or not clock.is_running:
         return 0
     link = settings.PASSPORT_BASE_URL.rstrip("/") + reverse("ehcp-timeline", args=[clock.child_id])
-    recipients = family_emails(clock.child_id)
-    for recipient in recipients:
-        send_mail(SUBJECT, BODY.format(link=link), None, [recipient])
-    return len(recipients)
+    return notify("missed_deadline", family_emails(clock.child_id), link=link)

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from passport.ehcp import chronology_views, views
+from passport.ehcp import (
+    amendment_views,
+    chronology_views,
+    consultation_views,
+    document_views,
+    existing_plan_views,
+    views,
+)
 
 urlpatterns = [
     path(
@@ -18,4 +25,38 @@ urlpatterns = [
     path("children/<int:child_id>/ehcp/request/", views.request_assessment, name="ehcp-request"),
     path("children/<int:child_id>/ehcp/case/", views.case, name="ehcp-case"),
     path("children/<int:child_id>/ehcp/plan/", views.plan, name="ehcp-plan"),
+    path(
+        "children/<int:child_id>/ehcp/amendment/", amendment_views.amendment, name="ehcp-amendment"
+    ),
+    path(
+        "children/<int:child_id>/ehcp/amendment/representations/",
+        amendment_views.representations,
+        name="ehcp-amendment-representations",
+    ),
+    path(
+        "children/<int:child_id>/ehcp/amendment/issue/",
+        amendment_views.issue,
+        name="ehcp-amendment-issue",
+    ),
+    path(
+        "children/<int:child_id>/ehcp/consultations/",
+        consultation_views.consultations,
+        name="ehcp-consultations",
+    ),
+    path(
+        "children/<int:child_id>/ehcp/consultations/response/",
+        consultation_views.setting_response,
+        name="ehcp-setting-response",
+    ),
+    path("children/<int:child_id>/ehcp/plan.pdf", document_views.plan_pdf, name="ehcp-plan-pdf"),
+    path(
+        "children/<int:child_id>/ehcp/existing-plan/",
+        existing_plan_views.record_existing_plan,
+        name="ehcp-existing-plan",
+    ),
+    path(
+        "children/<int:child_id>/ehcp/plan/confirm/",
+        existing_plan_views.confirm_plan_details,
+        name="ehcp-confirm-plan",
+    ),
 ]

@@ -21,7 +21,7 @@ from passport.core.dates import today
 from passport.core.policy import current_pack
 from passport.ehcp import forms, services
 from passport.ehcp.models import AdviceRequest, AssessmentRequest, Plan
-from passport.ehcp.services import case_steps
+from passport.ehcp.services import case_steps, existing_plans
 from passport.passports.models import Review
 from passport.passports.services import submit_once
 from passport.web.http import AuthenticatedRequest
@@ -39,6 +39,7 @@ def _plan_context(plan: Plan | None) -> dict[str, Any]:
         "ceasing_reason_name": {r.code: r.name for r in current_pack().ehcp.ceasing_reasons}.get(
             plan.ceasing_reason, plan.ceasing_reason
         ),
+        "under_five_review_by": existing_plans.next_recommended_review(plan),
     }
 
 
@@ -105,6 +106,7 @@ def timeline(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
             "assessment": request_row,
             "decisions": list(request_row.decisions.all()) if request_row else [],
             "steps": services.timeline(child),
+            "reviews": list(plan.annual_reviews.order_by("meeting_on")) if plan else [],
             "may_request": Action.REQUEST_ASSESSMENT in actions
             and not (request_row and request_row.is_open)
             and not (plan and plan.status == Plan.Status.FINAL),
@@ -160,7 +162,7 @@ def _exception_form(child: Child, data: Any = None) -> forms.ExceptionForm:
     running = [
         (step.clock.pk, f"{step.title} (due {step.clock.due_on:%-d %B %Y})")
         for step in services.timeline(child)
-        if step.clock.is_running
+        if step.clock.is_running and services.exceptions_for(step.clock.clock)
     ]
     return forms.ExceptionForm(data, clocks=running)
 

@@ -329,14 +329,17 @@ def commission_page(request: AuthenticatedRequest, commission_id: uuid.UUID) -> 
     rows = []
     for place in places:
         deliveries = list(place.deliveries.all())
-        # A provider's professional sees a name only where the family's consent covers identity.
-        named = standing.kind is not Standing.PROVIDER or decide(
-            request.user, place.child, Action.READ
-        ).shows("identity")
+        # A provider's professional sees the full name only where the family's consent covers
+        # identity; otherwise the short name that still tells two children apart.
+        name = (
+            place.child.full_name
+            if standing.kind is not Standing.PROVIDER
+            else place.child.name_for(decide(request.user, place.child, Action.READ).sections)
+        )
         rows.append(
             {
                 "place": place,
-                "name": place.child.full_name if named else f"Child {place.pk}",
+                "name": name,
                 "attended": sum(d.units for d in deliveries if d.outcome == "attended"),
                 "missed": sum(d.units for d in deliveries if d.outcome == "missed"),
                 "cancelled": sum(d.units for d in deliveries if d.outcome.startswith("cancelled")),
@@ -398,8 +401,7 @@ def record_delivery(request: AuthenticatedRequest, commission_id: uuid.UUID) -> 
         raise Http404("There are no children in this commission you may record sessions for")
     children = []
     for place in places:
-        shown = decide(request.user, place.child, Action.READ)
-        name = place.child.full_name if shown.shows("identity") else f"Child {place.pk}"
+        name = place.child.name_for(decide(request.user, place.child, Action.READ).sections)
         children.append((str(place.child_id), f"{name}, {place.setting.name}"))
     form = DeliveryForm(
         request.POST if request.method == "POST" else None,

@@ -11,6 +11,10 @@ from simple_history.models import HistoricalRecords
 
 from passport.organisations.reference import gias_establishment_types
 
+# A GIAS URN (6 to 8 digits), an Ofsted early years URN (EY and 6 digits), or a reference a local
+# authority issued to an early years provider Ofsted does not register (letters, then digits).
+URN_PATTERN = r"^(?=.{6,8}$)(\d+|EY\d{6}|[A-Z]{1,4}\d+)$"
+
 
 def validate_gias_type(code: int) -> None:
     """Refuse an establishment type code GIAS does not define."""
@@ -47,14 +51,33 @@ class Setting(models.Model):
         SPECIAL = "special", "Special"
         COLLEGE = "college", "College"
 
+    class Status(models.TextChoices):
+        """GIAS EstablishmentStatus (name), and the same words for early years providers."""
+
+        OPEN = "open", "Open"
+        OPEN_PROPOSED_TO_CLOSE = "open_proposed_to_close", "Open, but proposed to close"
+        PROPOSED_TO_OPEN = "proposed_to_open", "Proposed to open"
+        CLOSED = "closed", "Closed"
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", "Entered in the service"
+        GIAS = "gias", "Get Information about Schools"
+        EARLY_YEARS = "early_years", "Early years register"
+
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices)
     urn = models.CharField(
         "URN",
         max_length=8,
         unique=True,
-        validators=[RegexValidator(r"^\d{6,8}$", "Enter the URN, 6 to 8 digits")],
-        help_text="Unique Reference Number from GIAS, or the Ofsted URN for an early years setting",
+        validators=[
+            RegexValidator(
+                URN_PATTERN,
+                "Enter the URN: 6 to 8 digits, or EY and 6 digits for an Ofsted early years URN",
+            )
+        ],
+        help_text="Unique Reference Number from GIAS, the Ofsted URN of an early years provider "
+        "(EY123456), or the reference its local authority issued",
     )
     local_authority = models.ForeignKey(
         LocalAuthority, on_delete=models.PROTECT, related_name="settings"
@@ -76,6 +99,37 @@ class Setting(models.Model):
     )
     statutory_low_age = models.PositiveSmallIntegerField(default=0)
     statutory_high_age = models.PositiveSmallIntegerField(default=25)
+    # What GIAS (or the early years register) says about the setting, kept by
+    # `passport settings import-gias|import-early-years` (docs/settings.md).
+    status = models.CharField(
+        max_length=30, choices=Status.choices, default=Status.OPEN, db_default=Status.OPEN
+    )
+    opened_on = models.DateField(null=True, blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+    ukprn = models.CharField(
+        "UKPRN",
+        max_length=8,
+        blank=True,
+        validators=[RegexValidator(r"^\d{8}$", "Enter the UKPRN, 8 digits")],
+    )
+    source = models.CharField(
+        max_length=20, choices=Source.choices, default=Source.MANUAL, db_default=Source.MANUAL
+    )
+    # The setting that took over this one's pupils (an academy conversion, a merger), from the
+    # GIAS links file; enrolments follow it from `succeeded_on` (transitions.services.successions).
+    successor = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="predecessors"
+    )
+    succeeded_on = models.DateField(null=True, blank=True)
+    # SEN unit and resourced provision (GIAS), which placement and sufficiency planning look for.
+    sen_unit_capacity = models.PositiveIntegerField(null=True, blank=True)
+    sen_unit_on_roll = models.PositiveIntegerField(null=True, blank=True)
+    resourced_provision_capacity = models.PositiveIntegerField(null=True, blank=True)
+    resourced_provision_on_roll = models.PositiveIntegerField(null=True, blank=True)
+    resourced_provision_type = models.CharField(max_length=100, blank=True)
+    sen_provision_types = models.JSONField(
+        default=list, blank=True, help_text="GIAS SEN1 to SEN13: the needs its provision is for"
+    )
 
     class Meta:
         ordering = ["name"]
@@ -150,3 +204,40 @@ class Provider(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SchoolTerm(models.Model):
+    """One term of a local authority's school year, as the local authority set it.
+
+    Maintained schools follow their local authority's term dates (Education Act 2002 s32(1)); the
+    service counts school days from these (core.schooldays), and a school year with none falls
+    back to England's defaults. Each term runs from `first_day` to `last_day`, both inclusive.
+    """
+
+    local_authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.CASCADE, related_name="school_terms"
+    )
+    school_year_starts = models.PositiveSmallIntegerField(
+        help_text="The calendar year the school year starts in (2028 for 2028 to 2029)"
+    )
+    number = models.PositiveSmallIntegerField(help_text="1 to 6, in date order")
+    first_day = models.DateField()
+    last_day = models.DateField()
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["local_authority", "school_year_starts", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["local_authority", "school_year_starts", "number"],
+                name="organisations_one_term_per_number",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(last_day__gte=models.F("first_day")),
+                name="organisations_term_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.local_authority} term {self.number} of {self.school_year_starts}"

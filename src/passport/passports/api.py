@@ -205,6 +205,7 @@ def set_needs(
         **payload.model_dump(),
         by=signed_in(request),
         expected_version=_expected_version(if_match, expected_version),
+        check_plan=True,
     )
     _tagged(response, passport)
     return passport

@@ -31,11 +31,12 @@ from passport.children.services import (
     ChildDetails,
     IdentifierErrors,
     add_child_on_roll,
+    add_child_without_setting,
 )
 from passport.core.dates import today
 from passport.core.policy import current_pack
 from passport.core.text import SHORT_TEXT
-from passport.organisations.models import Setting
+from passport.organisations.models import LocalAuthority, Setting
 from passport.passports.models import LayerAssignment, RankedNeed
 from passport.passports.schemas import (
     CodeName,
@@ -352,6 +353,65 @@ def add_child(request: HttpRequest, payload: ChildIn, response: HttpResponse) ->
         raise
     response["Location"] = reverse("api:get_child", kwargs={"child_id": child.pk})
     return Status(201, child)
+
+
+class ChildWithoutSettingIn(Input):
+    given_name: Name
+    family_name: Name
+    preferred_name: Annotated[str, Field(max_length=100)] = ""
+    date_of_birth: IsoDate
+    nhs_number: Identifier = ""
+    upn: Identifier = ""
+    uln: Identifier = ""
+    upn_la_code_confirmed: bool = False
+    local_authority_code: Annotated[str, Field(pattern=r"^\d{3}$")] | None = Field(
+        None,
+        description="The home local authority (3 digits); needed if you work for more than one",
+    )
+
+
+def _home_authority(user: User, code: str | None) -> LocalAuthority:
+    """Return the local authority the child is recorded for, from those the caseworker works."""
+    held = LocalAuthority.objects.filter(
+        pk__in=scope(user, Duty.LA_CASEWORK).local_authorities
+    ).order_by("name")
+    authorities = list(held)
+    if not authorities:
+        raise PermissionDenied(
+            "Only a local authority's SEND or early-years caseworker can record a child who is "
+            "on no setting's roll"
+        )
+    if code is None and len(authorities) == 1:
+        return authorities[0]
+    chosen = next((la for la in authorities if la.code == code), None)
+    if chosen is None:
+        codes = ", ".join(f"{la.code} ({la.name})" for la in authorities)
+        raise ValidationError({"local_authority_code": f"Enter one of {codes}"})
+    return chosen
+
+
+@router.post(
+    "/without-setting",
+    response={201: ChildOut, **ERRORS_CREATE},
+    summary="Record a child who is on no setting's roll (from birth) and start their passport",
+)
+def add_child_without_setting_api(
+    request: HttpRequest, payload: ChildWithoutSettingIn, response: HttpResponse
+) -> Status[Child]:
+    """A baby with complex needs known from birth, or a child out of education: the home local
+    authority holds the record until a setting puts the child on its roll."""
+    user = signed_in(request)
+    authority = _home_authority(user, payload.local_authority_code)
+    details = ChildDetails(**payload.model_dump(exclude={"local_authority_code"}))
+    try:
+        with transaction.atomic():
+            child = add_child_without_setting(details, authority)
+            start_passport(child, by=user)
+    except IdentifierErrors as exc:
+        record_identifier_matches(user, authority.name, exc.matches)
+        raise
+    response["Location"] = reverse("api:get_child", kwargs={"child_id": child.pk})
+    return Status(201, get_child_for(user, child.pk, Action.READ))
 
 
 @router.get(

@@ -270,3 +270,34 @@ ITEM_FORMS: dict[str, type[ItemForm]] = {
     "outcomes": OutcomeForm,
     "reviews": ReviewForm,
 }
+
+
+class ChildWithoutSettingForm(GovukForm):
+    """A child on no setting's roll, recorded by the local authority they live in."""
+
+    form_token = FormTokenField()
+    given_name = _name_field("First name")
+    family_name = _name_field("Last name")
+    preferred_name = _name_field("Name they like to be called", required=False)
+    date_of_birth = GovukDateField(subject="Date of birth", past_only=True)
+    nhs_number = text_field("NHS number", max_length=20, required=False)
+    local_authority: forms.ModelChoiceField = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        empty_label=None,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Select a local authority you work for"},
+    )
+
+    def __init__(self, *args: Any, authorities: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["local_authority"].queryset = authorities  # type: ignore[attr-defined]
+        self.authorities = list(authorities)
+
+    def clean_local_authority(self) -> Any:
+        chosen = self.cleaned_data.get("local_authority")
+        if chosen is None and len(self.authorities) == 1:
+            return self.authorities[0]
+        if chosen is None:
+            raise forms.ValidationError("Select the local authority the child lives in")
+        return chosen

@@ -52,8 +52,15 @@ class Passport(models.Model):
     how_to_support_me = models.TextField(
         "How best to support me", blank=True, max_length=LONG_TEXT, validators=[reject_markup]
     )
-    # My needs.
+    # My needs. "E" is derived, never chosen: the EHC plan service sets it, and the day the live
+    # plan was issued, when a plan is issued or recorded, and takes them away when it ceases.
     sen_provision = models.CharField("SEN provision", max_length=1, default="K")
+    ehc_plan_since = models.DateField(
+        "EHC plan in force since",
+        null=True,
+        blank=True,
+        help_text="The day the child's live EHC plan was issued; empty without a live plan",
+    )
     broad_areas = models.JSONField(default=list, blank=True)
     needs_description = models.TextField(
         "My needs and how they affect my learning",

@@ -7,7 +7,7 @@ history) and bumps the passport's version number.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -214,6 +214,78 @@ def check_needs(sen_provision: str, need_types: Sequence[str], broad_areas: Sequ
         raise ValidationError(errors)
 
 
+# The census code an EHC plan gives (DfE school census guidance: SEN provision E).
+EHC_PLAN_PROVISION = "E"
+
+
+def check_provision_follows_plan(passport: Passport, sen_provision: str) -> None:
+    """Refuse an SEN provision the plan records do not give: "E" only with a live EHC plan,
+    and nothing else while one is live (issue 16: the plan record is the source of truth)."""
+    has_plan = passport.ehc_plan_since is not None
+    if sen_provision == EHC_PLAN_PROVISION and not has_plan:
+        raise ValidationError(
+            {
+                "sen_provision": "The child has no EHC plan recorded. The local authority "
+                "records the plan (or an existing plan) and the passport then shows it"
+            }
+        )
+    if has_plan and sen_provision != EHC_PLAN_PROVISION:
+        raise ValidationError(
+            {
+                "sen_provision": "The child has an EHC plan, so their SEN provision is an EHC "
+                "plan until the local authority ceases it"
+            }
+        )
+
+
+def plan_provision_changed(
+    child_id: int, *, since: dt.date | None, by: User | None, layer_after: str = ""
+) -> None:
+    """Bring the passport in line with the child's EHC plan: called by the EHC plan service
+    when a plan is issued, recorded or ceased (the only writer of provision "E").
+
+    With a plan (`since` is the day it was issued) the provision is E from that day. When it
+    ceases (`since` is None) the provision becomes SEN support and a layer that needs a plan
+    gives way to `layer_after`, or to the last layer before it that needs none.
+    """
+    passport = Passport.objects.select_for_update().filter(child_id=child_id).first()
+    if passport is None:
+        return
+    passport.sen_provision = EHC_PLAN_PROVISION if since else "K"
+    passport.ehc_plan_since = since
+    passport._history_user = by  # type: ignore[attr-defined]
+    passport.save(update_fields=["sen_provision", "ehc_plan_since"])
+    Passport.objects.filter(pk=passport.pk).update(
+        version=F("version") + 1, needs_version=F("needs_version") + 1
+    )
+    current = passport.current_layer()
+    pack = current_pack()
+    if since is not None or current is None or not _needs_plan(current.layer) or by is None:
+        return
+    earlier = [
+        a.layer
+        for a in passport.layer_assignments.order_by("-starts_on", "-pk")
+        if not _needs_plan(a.layer)
+    ]
+    plain = [code for code, _ in pack.layer_choices() if not _needs_plan(code)]
+    fallback = layer_after or (earlier[0] if earlier else plain[-1])
+    _save(
+        LayerAssignment(
+            passport=passport,
+            layer=fallback,
+            starts_on=max(today(), current.starts_on),
+            reason="The EHC plan ceased: the layer that goes with it ended. Review the layer",
+            recorded_by=by,
+        ),
+        by,
+    )
+
+
+def _needs_plan(layer: str) -> bool:
+    pack_layer = current_pack().layer(layer)
+    return bool(pack_layer and pack_layer.requires_ehc_plan)
+
+
 @transaction.atomic
 def set_needs(
     passport: Passport,
@@ -225,12 +297,17 @@ def set_needs(
     by: User,
     expected_version: int | None = None,
     expected_section_version: int | None = None,
+    check_plan: bool = False,
 ) -> Passport:
     """Replace My needs: provision, ranked need types, broad areas and the description.
 
-    Writes only My needs; the expected versions work as in `update_about_me`.
+    Writes only My needs; the expected versions work as in `update_about_me`. People (the needs
+    page and API) pass `check_plan`: provision E follows the plan records. A Common Transfer
+    File's provision is the sending school's word and is brought over as it is.
     """
     check_needs(sen_provision, need_types, broad_areas)
+    if check_plan:
+        check_provision_follows_plan(passport, sen_provision)
     if not needs_description.strip():
         raise ValidationError(
             {"needs_description": "Describe the child's needs and how they affect their learning"}
@@ -358,6 +435,32 @@ def review_due_on(passport: Passport) -> dt.date:
     return add_months(passport.created_at.date(), interval)
 
 
+@dataclass(frozen=True)
+class SupportByTime:
+    """Support in place split by its dates relative to one day: what runs that day, what starts
+    later and what has stopped, each in date order."""
+
+    current: list[SupportItem]
+    planned: list[SupportItem]
+    ended: list[SupportItem]
+
+
+def support_by_time(items: Iterable[SupportItem], on: dt.date) -> SupportByTime:
+    """Sort support into current (started, not yet ended: the end date is its last day),
+    planned (starts after `on`) and ended (its last day was before `on`)."""
+    ordered = sorted(items, key=lambda item: (item.starts_on, item.pk or 0))
+    return SupportByTime(
+        current=[i for i in ordered if i.starts_on <= on and not (i.ends_on and i.ends_on < on)],
+        planned=[i for i in ordered if i.starts_on > on],
+        # The most recently ended first: it is the one most likely to matter now.
+        ended=sorted(
+            (i for i in ordered if i.ends_on and i.ends_on < on),
+            key=lambda item: item.ends_on or on,
+            reverse=True,
+        ),
+    )
+
+
 def check_review_interval(passport: Passport, review: Review) -> None:
     """Refuse a next review date further away than the policy pack allows for the layer."""
     current = passport.current_layer()
@@ -436,6 +539,13 @@ def change_layer(
         problem = _sequential_step_problem(passport, current, layer)
         if problem:
             errors["layer"] = problem
+    if _needs_plan(layer) and passport.ehc_plan_since is None and "layer" not in errors:
+        # Specialist provision is an EHC plan's (White Paper layers; CFA 2014 s37): no plan
+        # record, no specialist layer (issue 16).
+        errors["layer"] = (
+            f"{current_pack().layer_name(layer)} needs an EHC plan: the local authority records "
+            "the plan first"
+        )
     if errors:
         raise ValidationError(errors)
     assignment = LayerAssignment(

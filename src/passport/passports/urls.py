@@ -1,6 +1,6 @@
 from django.urls import path
 
-from passport.passports import views
+from passport.passports import no_setting_views, views
 
 SECTION = "<slug:section>"
 
@@ -8,9 +8,16 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("children/", views.children_list, name="children"),
     path("children/add/", views.add_child, name="add-child"),
+    path(
+        "children/add-without-setting/",
+        no_setting_views.add_child_without_setting_page,
+        name="add-child-without-setting",
+    ),
     path("children/<int:child_id>/", views.passport_page, name="passport"),
     path("children/<int:child_id>/start/", views.start_passport, name="start-passport"),
     path("children/<int:child_id>/essentials/", views.essentials, name="essentials"),
+    path("children/<int:child_id>/passport.pdf", views.passport_pdf, name="passport-pdf"),
+    path("children/<int:child_id>/essentials.pdf", views.essentials_pdf, name="essentials-pdf"),
     path("children/<int:child_id>/history/", views.history, name="history"),
     path("children/<int:child_id>/download/", views.download_page, name="download"),
     path(

@@ -11,11 +11,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from passport.access.forms import SECTION_NAMES
 from passport.access.policies import (
     Action,
     audit_children_listed,
@@ -27,6 +28,7 @@ from passport.access.policies import (
     sections_for_children,
     visible_children,
 )
+from passport.access.rules import current_rules
 from passport.access.standing import Duty, holders, holds, require
 from passport.children.models import Child, Enrolment, ParentalResponsibility
 from passport.children.services import ChildDetails, IdentifierErrors, add_child_on_roll
@@ -34,7 +36,7 @@ from passport.core.dates import today
 from passport.core.forms import GovukForm
 from passport.core.policy import current_pack
 from passport.organisations.models import Setting
-from passport.passports import exports, services
+from passport.passports import documents, exports, services
 from passport.passports.extensions import delivered_support
 from passport.passports.forms import (
     ITEM_FORMS,
@@ -108,6 +110,7 @@ def children_list(request: AuthenticatedRequest) -> HttpResponse:
             "layer": layer,
             "need": need,
             "can_add": holds(request.user, Duty.ADD_CHILDREN),
+            "can_record_without_setting": holds(request.user, Duty.LA_CASEWORK),
             "today": today(),
             "is_family": is_family(request.user),
         },
@@ -158,6 +161,13 @@ def _passport_for(
     return child, passport
 
 
+def hidden_section_names(shown: frozenset[str]) -> list[str]:
+    """Name, in the order the access rules list them, the sections this reader does not see:
+    the same names the family saw when choosing what to share."""
+    names = {**SECTION_NAMES, "ehcp": "EHC needs assessment and plan"}
+    return [names.get(s, s) for s in current_rules().sections if s not in shown]
+
+
 @login_required
 @require_POST
 def start_passport(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
@@ -171,7 +181,32 @@ def start_passport(request: AuthenticatedRequest, child_id: int) -> HttpResponse
 def passport_page(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
     """Show the whole passport, with change links for those who may change it."""
     child = get_child_for(request.user, child_id, Action.READ)
-    passport = (
+    passport = _whole_passport(child)
+    return render(request, "passports/passport.html", _passport_context(request, child, passport))
+
+
+@login_required
+def passport_pdf(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
+    """The passport page as a tagged PDF: the same reader, the same sections, the same audit row
+    (a read, its path saying it was the PDF)."""
+    child = get_child_for(request.user, child_id, Action.READ)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET"])
+    passport = _whole_passport(child)
+    if passport is None:
+        raise Http404("This child has no passport yet")
+    return documents.pdf_response(
+        request,
+        "passports/passport.html",
+        _passport_context(request, child, passport),
+        child=child,
+        document="support-passport",
+        title=f"{child.name_for(child.access_decision.sections)}: support passport",
+    )
+
+
+def _whole_passport(child: Child) -> Passport | None:
+    return (
         Passport.objects.filter(child=child)
         .prefetch_related(
             "ranked_needs",
@@ -190,7 +225,6 @@ def passport_page(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
         )
         .first()
     )
-    return render(request, "passports/passport.html", _passport_context(request, child, passport))
 
 
 def _passport_context(
@@ -218,6 +252,8 @@ def _passport_context(
         "may_print": Action.PRINT in actions,
         "sections": decision.sections,
         "decision": decision,
+        "child_name": child.name_for(decision.sections),
+        "hidden_sections": hidden_section_names(decision.sections),
         "parents": (
             ParentalResponsibility.objects.live_on(today())
             .filter(child=child)
@@ -227,6 +263,9 @@ def _passport_context(
         ),
         "today": today(),
         "review_due": services.review_due_on(passport) if passport else None,
+        "support": services.support_by_time(
+            passport.support_items.all() if passport else [], today()
+        ),
         # Commissioned sessions for this child, what Support in place specifies, and delivered.
         "delivered": (
             delivered_support(child, passport.support_items.all() if passport else None)
@@ -240,6 +279,30 @@ def _passport_context(
 def essentials(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
     """The one page a new teacher reads on day one."""
     child, passport = _passport_for(request, child_id, Action.READ)
+    return render(
+        request, "passports/essentials.html", _essentials_context(request, child, passport)
+    )
+
+
+@login_required
+def essentials_pdf(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
+    """The essentials as a one-page tagged PDF, for a supply teacher's folder."""
+    child, passport = _passport_for(request, child_id, Action.READ)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET"])
+    return documents.pdf_response(
+        request,
+        "passports/essentials.html",
+        _essentials_context(request, child, passport),
+        child=child,
+        document="essentials",
+        title=f"{child.name_for(child.access_decision.sections)}: essentials for a new teacher",
+    )
+
+
+def _essentials_context(
+    request: AuthenticatedRequest, child: Child, passport: Passport
+) -> dict[str, Any]:
     on = today()
     context = _passport_context(request, child, passport)
     context.update(
@@ -255,7 +318,7 @@ def essentials(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
             ),
         }
     )
-    return render(request, "passports/essentials.html", context)
+    return context
 
 
 @login_required
@@ -381,6 +444,7 @@ def edit_needs(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
                     needs_description=data["needs_description"],
                     by=request.user,
                     expected_section_version=data["version"],
+                    check_plan=True,
                 ),
                 rename={"need_types": "primary_need"},
             ):

@@ -1,4 +1,5 @@
-"""The rules of a signed-in session: timeouts, live access and the second factor."""
+"""The rules of a signed-in session: timeouts, live access, the second factor, and the one
+organisation a DfE Sign-in session is for."""
 
 from __future__ import annotations
 
@@ -15,14 +16,27 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from passport.people.memberships import live_roles, memberships_memo
+from passport.people.memberships import (
+    OrganisationLimit,
+    live_roles,
+    memberships_memo,
+    signed_in_for,
+)
 from passport.people.models import User
+from passport.people.oidc import DFE_SIGN_IN, ONE_LOGIN
 from passport.people.services import authenticator_for, needs_second_factor
 
 SIGNED_IN_AT = "passport_signed_in_at"
 SEEN_AT = "passport_seen_at"
 # Note activity at most once a minute, so reading pages does not write the session every time.
 SEEN_RESOLUTION = 60
+# How the session was signed in: absent for a password, else the provider's slug.
+SIGN_IN_METHOD = "passport_sign_in_method"
+# DfE Sign-in: the organisation the person signed in for (OrganisationLimit.as_session()).
+ORGANISATION_LIMIT = "passport_organisation_limit"
+# These providers check a second factor themselves (DfE Sign-in's own MFA; One Login's "Cm"
+# level, asked for with vtr Cl.Cm), so their sessions skip our authenticator-app step.
+PROVIDERS_CHECKING_SECOND_FACTOR = frozenset({DFE_SIGN_IN, ONE_LOGIN})
 
 SIGNED_OUT_IDLE = "You were signed out because you had not used the service for 30 minutes"
 SIGNED_OUT_TOO_LONG = "You were signed out because you had been signed in for 8 hours"
@@ -73,7 +87,8 @@ class SessionRules:
     """End sessions that have timed out or lost their access; hold staff at the code step.
 
     A page request whose session ends is sent to sign in with a message saying why; an API
-    request carries on signed out, so the API answers 401. A member of staff who has not yet
+    request carries on signed out, so the API answers 401. A DfE Sign-in session counts only
+    the person's memberships at the organisation they signed in for, for the whole request. A member of staff who has not yet
     entered the code from their authenticator app reaches only the views marked
     `allowed_before_second_factor`: other pages send them to that step, and the API treats
     them as signed out.
@@ -85,7 +100,9 @@ class SessionRules:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         # The live roles read for the check below are the ones the navigation and the access
         # policy use for the rest of this request: one query, not one per use.
-        with memberships_memo():
+        session = request.session
+        limit = OrganisationLimit.from_session(session.get(ORGANISATION_LIMIT))
+        with memberships_memo(), signed_in_for(session.get(SESSION_KEY), limit):
             if SESSION_KEY in request.session:
                 reason = _why_session_ends(request)
                 if reason is not None:
@@ -106,6 +123,8 @@ class SessionRules:
         if not user.is_authenticated or user.is_verified():  # type: ignore[attr-defined]
             return None
         if not needs_second_factor(getattr(request, "live_roles", ())):
+            return None
+        if request.session.get(SIGN_IN_METHOD) in PROVIDERS_CHECKING_SECOND_FACTOR:
             return None
         request.second_factor_pending = True  # type: ignore[attr-defined]
         if getattr(view, "allowed_before_second_factor", False):

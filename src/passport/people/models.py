@@ -100,3 +100,27 @@ class Membership(models.Model):
     def __str__(self) -> str:
         where = self.setting or self.local_authority or self.provider or self.school_group
         return f"{self.user} - {self.get_role_display()}" + (f" at {where}" if where else "")
+
+
+class ExternalIdentity(models.Model):
+    """A person's account at an OpenID provider (DfE Sign-in, GOV.UK One Login): its subject.
+
+    Linked on the first sign-in whose verified email address is the person's; afterwards the
+    provider's subject alone finds them (One Login's subject is pairwise: only we see it).
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="external_identities")
+    issuer = models.URLField(max_length=200)
+    subject = models.CharField(max_length=255)
+    linked_at = models.DateTimeField(auto_now_add=True)
+    last_signed_in_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["user", "issuer"]
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="one_person_per_subject"),
+            models.UniqueConstraint(fields=["user", "issuer"], name="one_subject_per_provider"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} at {self.issuer}"

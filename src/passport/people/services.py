@@ -1,4 +1,5 @@
-"""Signing in: who needs a second factor, authenticator apps and recovery codes."""
+"""Signing in: who needs a second factor, authenticator apps, recovery codes, and who an
+OpenID provider's verified claims belong to."""
 
 from __future__ import annotations
 
@@ -7,18 +8,28 @@ import math
 import re
 import time
 from collections.abc import Iterable
+from typing import Any
 
 import segno
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django_otp.models import Device
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from passport.people.models import STAFF_ROLES, User
+from passport.core.dates import today
+from passport.people.memberships import OrganisationLimit, live_memberships
+from passport.people.models import STAFF_ROLES, ExternalIdentity, User
+from passport.people.oidc import DFE_SIGN_IN, Failure, SignInFailed, VerifiedSignIn
+
+# Sent for every sign-in through an OpenID provider, whether it started a session or not, with
+# `actor` (User or None), `provider` (its name), `organisation` (the name it was for, or ''),
+# `allowed` and `reason`. The audit room records each one; people sits below it and cannot.
+sign_in_attempted = Signal()
 
 RECOVERY_CODE_COUNT = 10
 AUTHENTICATOR_NAME = "Authenticator app"
@@ -146,3 +157,91 @@ def verify_second_factor(user: User, code: str) -> Device:
             if device.verify_token(code):
                 return device
     raise ValidationError({"code": WRONG_CODE})
+
+
+# DfE Sign-in organisation categories (DfE Sign-in's `organisation.category.id`).
+ESTABLISHMENT_CATEGORIES = frozenset({"001", "004"})  # an establishment; an early years setting
+LOCAL_AUTHORITY_CATEGORY = "002"
+
+
+def organisation_limit(claim: Any) -> OrganisationLimit | None:
+    """Return the organisation a DfE Sign-in `organisation` claim names, or None if we cannot
+    tell (no claim, a trust, a category we do not hold people at)."""
+    if not isinstance(claim, dict):
+        return None
+    category = claim.get("category")
+    category_id = str(category.get("id", "")) if isinstance(category, dict) else ""
+    if category_id in ESTABLISHMENT_CATEGORIES and claim.get("urn"):
+        return OrganisationLimit(setting_urn=str(claim["urn"]))
+    if category_id == LOCAL_AUTHORITY_CATEGORY and claim.get("establishmentNumber"):
+        # For a local authority DfE Sign-in gives its 3-digit LA code as the establishment number.
+        return OrganisationLimit(local_authority_code=str(claim["establishmentNumber"]).zfill(3))
+    return None
+
+
+def _email_verified(provider_slug: str, claims: dict[str, Any]) -> bool:
+    verified = claims.get("email_verified")
+    if provider_slug == DFE_SIGN_IN:
+        # DfE Sign-in checks an address before it makes an account and may not send the claim;
+        # an explicit false is still refused.
+        return verified is not False
+    return verified is True
+
+
+def person_for_identity(
+    provider_slug: str, verified: VerifiedSignIn
+) -> tuple[User, OrganisationLimit | None]:
+    """Return the invited person a provider's checked claims belong to, and for DfE Sign-in the
+    one organisation the session is for.
+
+    The provider's subject finds the person once linked. The first time, the verified email
+    address must be an active person's, who has no other account at that provider: the subject
+    is then linked to them. Raises SignInFailed if nobody matches, or, for DfE Sign-in, if the
+    person holds no role at the organisation they signed in for.
+    """
+    identity = (
+        ExternalIdentity.objects.select_related("user")
+        .filter(issuer=verified.issuer, subject=verified.subject)
+        .first()
+    )
+    if identity is None:
+        identity = _link(provider_slug, verified)
+    user = identity.user
+    if not user.is_active:
+        raise SignInFailed(Failure.NO_ACCOUNT, f"account {user.pk} is disabled", user)
+    limit = None
+    if provider_slug == DFE_SIGN_IN:
+        limit = organisation_limit(verified.claims.get("organisation"))
+        held = live_memberships(user, today())
+        if limit is None or not any(limit.allows(m) for m in held):
+            raise SignInFailed(
+                Failure.WRONG_ORGANISATION,
+                f"no role at organisation {verified.claims.get('organisation')!r}",
+                user,
+            )
+    elif not live_memberships(user, today()):
+        raise SignInFailed(Failure.NO_ACCOUNT, f"account {user.pk} has no live role", user)
+    ExternalIdentity.objects.filter(pk=identity.pk).update(last_signed_in_at=timezone.now())
+    return user, limit
+
+
+def _link(provider_slug: str, verified: VerifiedSignIn) -> ExternalIdentity:
+    email = verified.claims.get("email")
+    if not isinstance(email, str) or not email:
+        raise SignInFailed(Failure.NO_ACCOUNT, "no email address to match")
+    if not _email_verified(provider_slug, verified.claims):
+        raise SignInFailed(Failure.UNVERIFIED_EMAIL, "the provider has not verified the address")
+    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if user is None:
+        raise SignInFailed(Failure.NO_ACCOUNT, "nobody invited has that email address")
+    try:
+        with transaction.atomic():
+            return ExternalIdentity.objects.create(
+                user=user, issuer=verified.issuer, subject=verified.subject
+            )
+    except IntegrityError as error:
+        # Another account at the same provider is already theirs: a second one with the same
+        # address must not take it over.
+        raise SignInFailed(
+            Failure.NO_ACCOUNT, f"account {user.pk} is linked to another subject"
+        ) from error

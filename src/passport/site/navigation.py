@@ -26,10 +26,12 @@ def navigation_items(request: HttpRequest) -> list[dict[str, object]]:
     if holds(user, Duty.LEAD_SETTING):
         items.append(("New arrivals", reverse("new-arrivals")))
         items.append(("Phase transfers", reverse("phase-transfers")))
+        items.append(("Leavers", reverse("leavers")))
     if holds(user, Duty.LA_CASEWORK):
         items.append(("Overdue confirmations", reverse("overdue-confirmations")))
         items.append(("EHC plans", reverse("ehcp-dashboard")))
         items.append(("SEN2 return", reverse("sen2-return")))
+        items.append(("Term dates", reverse("term-dates")))
     # Cluster leads, the SENCOs and heads of a group's settings (manage_school_group,
     # lead_setting) and professionals delivering a commission: the funding page's own test.
     if school_groups_visible_to(user).exists() or commissions_delivered_by(user).exists():

@@ -1,7 +1,14 @@
 from django.urls import include, path
 
+from passport.site import views
+
 urlpatterns = [
     path("api/", include("passport.site.api_urls")),
+    # The footer's pages, open to anyone: they show no child.
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("cookies/", views.cookies, name="cookies"),
+    path("help/", views.help_page, name="help"),
     path("", include("passport.people.urls")),
     path("", include("passport.access.urls")),
     path("", include("passport.passports.urls")),

@@ -60,7 +60,7 @@ class AdmissionOut(Schema):
     sending_setting_id: int | None
     source: str
     support_confirmed_on: dt.date | None = None
-    support_due_on: dt.date
+    support_due_on: dt.date | None
     overdue: bool
 
     @staticmethod
@@ -69,7 +69,7 @@ class AdmissionOut(Schema):
         return confirmation.confirmed_on if confirmation else None
 
     @staticmethod
-    def resolve_support_due_on(obj: Admission) -> dt.date:
+    def resolve_support_due_on(obj: Admission) -> dt.date | None:
         return services.confirmation_due_on(obj)
 
     @staticmethod

@@ -26,38 +26,18 @@ def _radios(subject: str, choices: list[tuple[str, str]], **kwargs: Any) -> form
 
 
 class MoveForm(GovukForm):
-    """Where a child is going: another setting (an admission there) or off every roll."""
+    """Where a child is going: another setting (the move journey finds it and asks the rest) or
+    off every roll."""
 
     destination = _radios("where the child is going", list(Leaving.Destination.choices))
-    urn = forms.CharField(required=False, max_length=8, strip=True)
-    registration = _radios(
-        "how the child is registered there",
-        [
-            ("main", "They leave this setting (single registration)"),
-            ("subsidiary", "They stay on roll here too (dual registration)"),
-        ],
-        required=False,
-    )
-    starts_on = GovukDateField(subject="First day at the new setting", required=False)
     last_day = GovukDateField(subject="Last day on roll here", required=False)
     detail = text_field("Details", max_length=SHORT_TEXT, required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("destination") == TO_SETTING:
-            urn = data.get("urn", "")
-            if not urn:
-                self.add_error("urn", "Enter the new setting's URN, like 100123")
-            else:
-                setting = Setting.objects.filter(urn=urn).first()
-                if setting is None:
-                    self.add_error(
-                        "urn", "No setting has that URN: check it on Get Information about Schools"
-                    )
-                data["setting"] = setting
-            if not data.get("starts_on") and "starts_on" not in self.errors:
-                self.add_error("starts_on", "Enter the first day at the new setting")
-        elif data.get("destination") and not data.get("last_day") and "last_day" not in self.errors:
+        destination = data.get("destination")
+        leaving = destination and destination != TO_SETTING
+        if leaving and not data.get("last_day") and "last_day" not in self.errors:
             self.add_error("last_day", "Enter the last day on roll here")
         return data
 
@@ -132,3 +112,36 @@ class ReleaseTransferForm(GovukForm):
     """The Release button of one declined transfer that holds further requests."""
 
     release = forms.IntegerField(min_value=1, max_value=2**63 - 1)
+
+
+class CtfUploadForm(GovukForm):
+    """A Common Transfer File to import, and the pupils' first day at the setting."""
+
+    file = forms.FileField(
+        error_messages={
+            "required": "Choose the Common Transfer File to import",
+            "empty": "The file is empty: choose the CTF file the other school sent",
+        }
+    )
+    starts_on = GovukDateField(subject="The pupils' first day at your setting")
+
+
+class TermDatesUploadForm(GovukForm):
+    """A CSV of a local authority's term dates (columns school_year,term,first_day,last_day)."""
+
+    file = forms.FileField(
+        error_messages={
+            "required": "Choose the CSV file of term dates to import",
+            "empty": "The file is empty: choose a CSV file with a row for each term",
+        }
+    )
+
+    def clean_file(self) -> str:
+        upload = self.cleaned_data["file"]
+        if upload.size > 200_000:
+            raise ValidationError("The file is too big: a term dates CSV is a few kilobytes")
+        try:
+            text: str = upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError("The file must be a CSV saved as UTF-8") from None
+        return text

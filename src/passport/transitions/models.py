@@ -85,6 +85,10 @@ class Leaving(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # The last day to send the pupil's common transfer file: 15 school days after they leave the
+    # roll (Education (Pupil Information) (England) Regulations 2005 reg 9(3)), on the setting's
+    # local authority's term dates. Empty when that calendar does not reach so far.
+    record_due_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["-last_day"]
@@ -287,3 +291,31 @@ class PendingTransfer(models.Model):
     def holds_requests(self) -> bool:
         """Whether this declined transfer refuses further requests from the same setting."""
         return self.status == self.Status.DECLINED and self.released_at is None
+
+
+class RecordedMove(models.Model):
+    """A move recorded on the "Record a move" pages, kept so its recorder can undo it within a
+    day (access.policies.may_undo_move): which main enrolments it ended, and their last days
+    before, so undoing restores the roll exactly."""
+
+    reference = models.CharField(max_length=12, unique=True)
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")
+    setting = models.ForeignKey(Setting, on_delete=models.PROTECT, related_name="+")
+    starts_on = models.DateField()
+    registration = models.CharField(max_length=12, choices=Enrolment.Registration.choices)
+    admission = models.OneToOneField(
+        Admission, on_delete=models.SET_NULL, null=True, blank=True, related_name="recorded_move"
+    )
+    # [[enrolment id, its ends_on before the move as ISO date or null], ...]
+    ended_enrolments = models.JSONField(default=list)
+    moved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    moved_at = models.DateTimeField()
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return self.reference

@@ -24,9 +24,17 @@ from passport.organisations.models import Setting
 from passport.passports.models import Passport
 from passport.people.models import User
 from passport.transitions import services
+from passport.transitions.ctf.importer import (
+    FirstDayError,
+    ImportReport,
+    default_first_day,
+    import_ctf,
+)
+from passport.transitions.ctf.parser import CtfError
 from passport.transitions.forms import (
     TO_SETTING,
     ConfirmTransferForm,
+    CtfUploadForm,
     DeclineTransferForm,
     MoveForm,
     ReleaseTransferForm,
@@ -133,9 +141,7 @@ def record_move(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
     """Record that a child moves to another setting, or leaves the roll for somewhere else."""
     child = get_child_for(request.user, child_id, Action.WRITE)
     enrolment = _enrolment_here(request.user, child)
-    form = MoveForm(
-        request.POST if request.method == "POST" else None, initial={"registration": "main"}
-    )
+    form = MoveForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         # The question the API asks too: only a setting the child is on roll at now moves them.
         require_grant_access(
@@ -143,26 +149,19 @@ def record_move(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
         )
     if request.method == "POST" and enrolment is not None and form.is_valid():
         data = form.cleaned_data
+        if data["destination"] == TO_SETTING:
+            # Find the school by name, check, then confirm (move_views): never a bare URN.
+            return redirect("move-find-setting", child.pk)
         try:
-            if data["destination"] == TO_SETTING:
-                admission = services.record_admission(
-                    child,
-                    data["setting"],
-                    data["starts_on"],
-                    by=request.user,
-                    registration=data.get("registration") or "main",
-                )
-                done = f"{child.full_name} has been admitted to {admission.setting.name}"
-            else:
-                leaving = services.record_leaving(
-                    child,
-                    enrolment.setting,
-                    data["last_day"],
-                    data["destination"],
-                    request.user,
-                    destination_detail=data.get("detail", ""),
-                )
-                done = f"{child.full_name} leaves {leaving.setting.name} after {leaving.last_day:%-d %B %Y}"
+            leaving = services.record_leaving(
+                child,
+                enrolment.setting,
+                data["last_day"],
+                data["destination"],
+                request.user,
+                destination_detail=data.get("detail", ""),
+            )
+            done = f"{child.full_name} leaves {leaving.setting.name} after {leaving.last_day:%-d %B %Y}"
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
@@ -417,3 +416,39 @@ def decline_transfer(request: AuthenticatedRequest, transfer_id: int) -> HttpRes
             )
             return redirect("pending-transfers")
     return render(request, "transitions/decline_transfer.html", {"pending": pending, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_common_transfer_file(request: AuthenticatedRequest) -> HttpResponse:
+    """Upload a Common Transfer File addressed to a setting I lead, and see what happened to
+    each pupil. The file's free-text names (SchoolName) are never shown back."""
+    standing = require(request.user, Duty.ADD_CHILDREN)
+    settings = list(
+        Setting.objects.filter(pk__in=standing.settings)
+        .select_related("local_authority")
+        .order_by("name", "pk")
+    )
+    form = CtfUploadForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        initial={"starts_on": default_first_day(settings)},
+    )
+    report: ImportReport | None = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = import_ctf(
+                form.cleaned_data["file"].file,
+                by=request.user,
+                starts_on=form.cleaned_data["starts_on"],
+                allowed_settings=Setting.objects.filter(pk__in=standing.settings),
+            )
+        except FirstDayError as exc:
+            form.add_error("starts_on", str(exc))
+        except (CtfError, PermissionDenied) as exc:
+            form.add_error("file", f"The file was not imported: {exc}")
+    return render(
+        request,
+        "transitions/import_ctf.html",
+        {"form": form, "report": report, "settings": settings},
+    )

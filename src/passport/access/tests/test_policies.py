@@ -152,6 +152,16 @@ def build(relationship: Relationship, role: Role, state: str):
         )
         if state == "revoked":
             services.withdraw_consent(consent, user)
+    elif relationship is Relationship.HOME_LA_NO_SETTING:
+        la = membership.local_authority or local_authority()
+        child.home_local_authority = la
+        child.save()
+        if state == "pending":
+            Membership.objects.filter(pk=membership.pk).update(starts_on=SOON)
+        if state == "ended":  # the child has since joined a setting's roll
+            Enrolment.objects.create(child=child, setting=SettingFactory(), starts_on=PAST)
+        if state == "revoked":  # the caseworker left the authority
+            Membership.objects.filter(pk=membership.pk).update(ends_on=YESTERDAY)
     elif relationship is Relationship.BREAK_GLASS:
         expires = (
             timezone.now() - dt.timedelta(minutes=1)

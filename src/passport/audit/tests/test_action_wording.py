@@ -78,6 +78,12 @@ def test_pages_name_the_ehc_steps_after_an_assessment_is_requested_decided_and_a
     assert "recorded advice for the EHC needs assessment" in history
 
     lead_page = page(client, lead, reverse("data-protection"))
+    # Opening the case page is an attempt to see the record, not to change it; a refused change
+    # (a POST) would read "tried to record an EHC step for".
+    assert f"Tom Reed, teacher, tried to open child record {child.pk}" in lead_page
+    client.force_login(teacher)
+    assert client.post(reverse("ehcp-case", args=[child.pk])).status_code == 404
+    lead_page = page(client, lead, reverse("data-protection"))
     assert (
         f"Tom Reed, teacher, tried to record an EHC step for child record {child.pk}" in lead_page
     )

@@ -118,20 +118,24 @@ def test_each_emergency_read_is_its_own_line_with_its_reason(client, senco, scho
     assert page.count("opened the passport using emergency access at") == 2
 
 
-def test_family_sees_successful_access_only_and_not_their_own(client, senco, school, child, parent):
+def test_family_sees_refused_attempts_as_refused_and_not_their_own_access(
+    client, senco, school, child, parent
+):
     stranger = staff(
         Role.SENCO, SettingFactory(name="Elsewhere School"), user__full_name="Nosy Parker"
     )
-    record(
-        actor=stranger,
-        role=Role.SENCO,
-        relationship=None,
-        acting_for="Elsewhere School",
-        setting_id=school.pk,
-        action="read",
-        child_id=child.pk,
-        allowed=False,
-    )
+    for _ in range(2):
+        record(
+            actor=stranger,
+            role=Role.SENCO,
+            relationship=None,
+            acting_for="Elsewhere School",
+            setting_id=school.pk,
+            action="read",
+            child_id=child.pk,
+            allowed=False,
+            reason="asked for the record from the children list",
+        )
     record(
         actor=parent,
         role=Role.PARENT_CARER,
@@ -143,9 +147,35 @@ def test_family_sees_successful_access_only_and_not_their_own(client, senco, sch
         allowed=True,
     )
     page = page_for(client, parent, child)
-    assert "Nosy Parker" not in page
+    assert (
+        "Nosy Parker, SENCO at Elsewhere School, tried to open Amara&#39;s record 2 times, "
+        "last at" in page
+    )
+    assert "and was not allowed to" in page and "Not allowed" in page
     assert "parent or carer, opened" not in page
-    assert "Nobody else has opened or changed the passport yet." in page
+    # The service's own note about where the attempt came from is not a reason a person gave.
+    assert "children list" not in page and "Reason they gave" not in page
+
+
+def test_changes_by_one_person_on_one_day_are_one_line_and_system_notes_are_not_reasons(
+    client, senco, school, child, parent
+):
+    for _ in range(3):
+        senco_did(senco, school, child, "write", sections=["needs"], reason="children list page 1")
+    page = page_for(client, parent, child)
+    assert "Sian Patel, SENCO at Oakfield Primary, changed My needs 3 times, last at" in page
+    assert "children list page 1" not in page
+
+
+def test_opening_a_form_without_saving_is_an_opening_not_a_change(
+    client, senco, school, child, parent
+):
+    client.force_login(senco)
+    for _ in range(3):
+        assert client.get(reverse("edit-needs", args=[child.pk])).status_code == 200
+    page = page_for(client, parent, child)
+    assert "Sian Patel, SENCO at Oakfield Primary, opened the passport 3 times" in page
+    assert "changed" not in page.split("<tbody", 1)[1]
 
 
 def test_a_young_person_sees_who_opened_their_own_record(client, senco, school):

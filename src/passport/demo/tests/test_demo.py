@@ -15,6 +15,7 @@ from passport.children.models import Child, Enrolment, ParentalResponsibility
 from passport.core.dates import today
 from passport.core.identifiers import check_nhs_number, check_uln, check_upn
 from passport.demo.generator import CHILDREN_WITHOUT_PASSPORT, DEMO_PASSWORD, DEMO_SIGN_INS
+from passport.ehcp.models import Plan
 from passport.organisations.models import LocalAuthority, Setting
 from passport.passports.models import LayerAssignment, Passport, RankedNeed, Review, SupportItem
 from passport.people.models import Role, User
@@ -43,7 +44,8 @@ def test_same_seed_gives_the_same_children_twice():
     first = children_snapshot()
     demo("--seed", "7", "--children", FEW, "--reset")
     assert children_snapshot() == first
-    assert len(first) == int(FEW)
+    # The children asked for, and Isla, a baby on no setting's roll with a plan from birth.
+    assert len(first) == int(FEW) + 1
 
 
 def test_a_different_seed_gives_different_children():
@@ -111,9 +113,26 @@ def test_passports_follow_the_national_proportions():
     assert layers.count("specialist") == with_plan
 
 
+def test_every_passport_that_says_ehc_plan_has_a_live_plan_record():
+    # Issue 16: no plan exists only as a flag; the baby on no roll has a plan from birth.
+    demo("--children", "80")
+    with_e = Passport.objects.filter(sen_provision="E")
+    assert with_e.exists()
+    planned = Plan.objects.filter(status="final").values_list("child_id", flat=True)
+    assert set(with_e.values_list("child_id", flat=True)) == set(planned)
+    assert not with_e.filter(ehc_plan_since__isnull=True).exists()
+    baby = Child.objects.get(given_name="Isla", family_name="Reid")
+    assert not baby.enrolments.exists()
+    assert Plan.objects.get(child=baby).route == "from_birth"
+    assert {p.route for p in Plan.objects.filter(origin="from_flag")} <= {
+        "legacy_pre_reform",
+        "reform",
+    }
+
+
 def test_children_are_on_roll_at_a_setting_that_takes_their_age():
     demo("--children", "80")
-    for child in Child.objects.all():
+    for child in Child.objects.filter(enrolments__isnull=False).distinct():
         live = Enrolment.objects.live_on(today()).get(child=child)
         age = (today() - child.date_of_birth).days // 365
         assert live.setting.statutory_low_age <= age <= live.setting.statutory_high_age, child
@@ -152,7 +171,7 @@ def test_reset_replaces_the_demo_but_keeps_every_local_authority():
     demo("--children", FEW)
     authorities = LocalAuthority.objects.count()
     demo("--children", "20", "--reset")
-    assert Child.objects.count() == 20
+    assert Child.objects.count() == 20 + 1  # and the baby on no roll
     assert Setting.objects.count() == 12
     assert LocalAuthority.objects.count() == authorities == 158
 

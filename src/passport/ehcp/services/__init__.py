@@ -12,13 +12,33 @@ here too, so `from passport.ehcp import services` reaches every verb.
 """
 
 from passport.ehcp.services.advice import ask_for_advice, record_advice
+from passport.ehcp.services.amendments import (
+    issue_amended_plan,
+    propose_amendment,
+    record_representations,
+)
 from passport.ehcp.services.case import (
     child_with_ehcp,
     current_plan,
     current_request,
     open_review,
 )
-from passport.ehcp.services.clocks import FAMILY_WINDOWS, MAX_PAUSE_DAYS, record_exception
+from passport.ehcp.services.clocks import (
+    FAMILY_WINDOWS,
+    appeal_deadline,
+    due_date,
+    exception_named,
+    exceptions_for,
+    is_working_day,
+    record_exception,
+    tribunal_time_ends,
+)
+from passport.ehcp.services.consultations import (
+    check_age_range,
+    consult_setting,
+    record_setting_response,
+    setting_consultation_days,
+)
 from passport.ehcp.services.dashboard import dashboard_sections, missed_clocks
 from passport.ehcp.services.decisions import (
     decide_not_to_issue,
@@ -43,8 +63,10 @@ from passport.ehcp.services.plans import (
 from passport.ehcp.services.requests import KIND_BY_RELATIONSHIP, request_assessment
 from passport.ehcp.services.reviews import (
     decide_after_review,
-    issue_amended_plan,
+    notice_was_short,
     record_review_meeting,
+    record_review_report,
+    report_due_on,
 )
 from passport.ehcp.services.timelines import LIMIT_FROM, STEP_WORDS, Step, step_for, timeline
 
@@ -52,7 +74,6 @@ __all__ = [
     "FAMILY_WINDOWS",
     "KIND_BY_RELATIONSHIP",
     "LIMIT_FROM",
-    "MAX_PAUSE_DAYS",
     "PLAN_TEXT_SECTIONS",
     "STEP_WORDS",
     "OutcomeItem",
@@ -60,29 +81,44 @@ __all__ = [
     "Sections",
     "StalePlan",
     "Step",
+    "appeal_deadline",
     "ask_for_advice",
     "cease_plan",
+    "check_age_range",
     "child_with_ehcp",
+    "consult_setting",
     "current_plan",
     "current_request",
     "dashboard_sections",
     "decide_after_review",
     "decide_not_to_issue",
     "decide_whether_to_assess",
+    "due_date",
     "edit_plan",
+    "exception_named",
+    "exceptions_for",
     "finalise_plan",
+    "is_working_day",
     "issue_amended_plan",
     "issue_draft_plan",
     "missed_clocks",
+    "notice_was_short",
     "open_review",
     "passport_evidence",
     "prefill_from_passport",
+    "propose_amendment",
     "record_advice",
     "record_exception",
     "record_family_response",
     "record_mediation_certificate",
+    "record_representations",
     "record_review_meeting",
+    "record_review_report",
+    "record_setting_response",
+    "report_due_on",
     "request_assessment",
+    "setting_consultation_days",
     "step_for",
     "timeline",
+    "tribunal_time_ends",
 ]

@@ -17,14 +17,24 @@ from django.core.exceptions import ValidationError
 from passport.children.models import Child
 from passport.ehcp.models import (
     AdviceRequest,
+    Amendment,
     AnnualReview,
     AssessmentDecision,
     AssessmentRequest,
     ClockException,
     Plan,
+    SettingConsultation,
     StatutoryClock,
 )
-from passport.ehcp.services import advice, clocks, decisions, plans, reviews
+from passport.ehcp.services import (
+    advice,
+    amendments,
+    clocks,
+    consultations,
+    decisions,
+    plans,
+    reviews,
+)
 from passport.ehcp.services.case import current_plan, current_request, open_review
 from passport.ehcp.services.plan_content import OutcomeItem, ProvisionItem, Sections
 from passport.organisations.models import Provider, Setting
@@ -52,10 +62,16 @@ def decide_whether_to_assess(
     assess: bool,
     decided_on: dt.date | None = None,
     reason: str = "",
+    notice_sent_on: dt.date | None = None,
 ) -> AssessmentDecision:
     """Record the LA's decision whether to assess the child's open request."""
     return decisions.decide_whether_to_assess(
-        _open_request(child), by, assess=assess, decided_on=decided_on, reason=reason
+        _open_request(child),
+        by,
+        assess=assess,
+        decided_on=decided_on,
+        reason=reason,
+        notice_sent_on=notice_sent_on,
     )
 
 
@@ -99,11 +115,20 @@ def record_advice(
 
 
 def decide_not_to_issue(
-    child: Child, by: User, *, reason: str, decided_on: dt.date | None = None
+    child: Child,
+    by: User,
+    *,
+    reason: str,
+    decided_on: dt.date | None = None,
+    notice_sent_on: dt.date | None = None,
 ) -> AssessmentDecision:
     """Record the LA's decision not to issue a plan after assessing the child."""
     return decisions.decide_not_to_issue(
-        _open_request(child), by, reason=reason, decided_on=decided_on
+        _open_request(child),
+        by,
+        reason=reason,
+        decided_on=decided_on,
+        notice_sent_on=notice_sent_on,
     )
 
 
@@ -184,6 +209,7 @@ def finalise_plan(
     placement: Setting | None,
     finalised_on: dt.date | None = None,
     placement_type: str = "",
+    preference_not_named_because: str = "",
 ) -> Plan:
     """Issue the child's final plan naming the placement."""
     return plans.finalise_plan(
@@ -192,6 +218,43 @@ def finalise_plan(
         placement=placement,
         finalised_on=finalised_on,
         placement_type=placement_type,
+        preference_not_named_because=preference_not_named_because,
+    )
+
+
+def consult_setting(
+    child: Child, by: User, *, setting: Setting, sent_on: dt.date | None = None
+) -> SettingConsultation:
+    """Consult a setting on naming it in the child's draft plan."""
+    return consultations.consult_setting(_plan(child), by, setting=setting, sent_on=sent_on)
+
+
+def consultation_of(child: Child, consultation_id: int) -> SettingConsultation:
+    """The consultation on the child's current plan with the id."""
+    consultation = SettingConsultation.objects.filter(
+        pk=consultation_id, plan=current_plan(child)
+    ).first()
+    if consultation is None:
+        raise ValidationError({"consultation_id": "No consultation with that id for this child"})
+    return consultation
+
+
+def record_setting_response(
+    child: Child,
+    by: User,
+    *,
+    consultation_id: int,
+    responded_on: dt.date,
+    response: str,
+    expected_version: int | None = None,
+) -> SettingConsultation:
+    """Record a consulted setting's response."""
+    return consultations.record_setting_response(
+        consultation_of(child, consultation_id),
+        by,
+        responded_on=responded_on,
+        response=response,
+        expected_version=expected_version,
     )
 
 
@@ -200,25 +263,36 @@ def record_exception(
     by: User,
     *,
     clock_id: int,
-    kind: str,
-    reason: str,
+    code: str,
     starts_on: dt.date,
+    details: str = "",
     ends_on: dt.date | None = None,
 ) -> ClockException:
-    """Pause or excuse one of the child's statutory clocks."""
+    """Record that an exception the law lists applies to one of the child's time limits."""
     clock = StatutoryClock.objects.filter(pk=clock_id, child=child).first()
     if clock is None:
         raise ValidationError({"clock_id": "No step with that id for this child"})
     return clocks.record_exception(
-        clock, by, kind=kind, reason=reason, starts_on=starts_on, ends_on=ends_on
+        clock, by, code=code, details=details, starts_on=starts_on, ends_on=ends_on
     )
 
 
 def record_review_meeting(
-    child: Child, by: User, *, meeting_on: dt.date, notes: str = ""
+    child: Child,
+    by: User,
+    *,
+    meeting_on: dt.date,
+    notes: str = "",
+    invitations_sent_on: dt.date | None = None,
 ) -> AnnualReview:
     """Record an annual review meeting of the child's plan."""
-    return reviews.record_review_meeting(_plan(child), by, meeting_on=meeting_on, notes=notes)
+    return reviews.record_review_meeting(
+        _plan(child),
+        by,
+        meeting_on=meeting_on,
+        notes=notes,
+        invitations_sent_on=invitations_sent_on,
+    )
 
 
 def decide_after_review(
@@ -238,6 +312,53 @@ def decide_after_review(
     )
 
 
+def _open_amendment(child: Child) -> Amendment:
+    amendment = Amendment.objects.filter(plan=current_plan(child), issued_on__isnull=True).first()
+    if amendment is None:
+        raise ValidationError("There is no amendment under way: send the notice first")
+    return amendment
+
+
+def propose_amendment(
+    child: Child,
+    by: User,
+    *,
+    proposed: str,
+    notice_sent_on: dt.date | None = None,
+) -> Amendment:
+    """Send notice of amendments proposed to the child's final plan; after a review that
+    decided to amend and has no amendment yet, the amendment carries it out."""
+    plan = _plan(child)
+    review = (
+        AnnualReview.objects.filter(
+            plan=plan, outcome=AnnualReview.Outcome.AMEND, amendment__isnull=True
+        )
+        .order_by("-meeting_on")
+        .first()
+    )
+    return amendments.propose_amendment(
+        plan, by, proposed=proposed, notice_sent_on=notice_sent_on, review=review
+    )
+
+
+def record_representations(
+    child: Child,
+    by: User,
+    *,
+    received_on: dt.date,
+    representations: str,
+    expected_version: int | None = None,
+) -> Amendment:
+    """Record the family's representations on the amendment under way."""
+    return amendments.record_representations(
+        _open_amendment(child),
+        by,
+        received_on=received_on,
+        representations=representations,
+        expected_version=expected_version,
+    )
+
+
 def issue_amended_plan(
     child: Child,
     by: User,
@@ -249,20 +370,9 @@ def issue_amended_plan(
     placement: Setting | None = None,
     expected_version: int | None = None,
 ) -> Plan:
-    """Issue the amended plan the child's latest decision to amend calls for."""
-    review = (
-        AnnualReview.objects.filter(
-            plan__child=child,
-            outcome=AnnualReview.Outcome.AMEND,
-            amended_plan_issued_on__isnull=True,
-        )
-        .order_by("-meeting_on")
-        .first()
-    )
-    if review is None:
-        raise ValidationError("There is no decision to amend waiting for an amended plan")
-    return reviews.issue_amended_plan(
-        review,
+    """Issue the amended plan the amendment under way calls for."""
+    return amendments.issue_amended_plan(
+        _open_amendment(child),
         by,
         issued_on=issued_on,
         sections=sections,
@@ -270,6 +380,23 @@ def issue_amended_plan(
         provisions=provisions,
         placement=placement,
         expected_version=expected_version,
+    )
+
+
+def record_review_report(
+    child: Child,
+    by: User,
+    *,
+    sent_on: dt.date,
+    report: str,
+    expected_version: int | None = None,
+) -> AnnualReview:
+    """Record the report of the child's latest review meeting."""
+    review = AnnualReview.objects.filter(plan=_plan(child)).order_by("-meeting_on").first()
+    if review is None:
+        raise ValidationError("No review meeting has been recorded")
+    return reviews.record_review_report(
+        review, by, sent_on=sent_on, report=report, expected_version=expected_version
     )
 
 

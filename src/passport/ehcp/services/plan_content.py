@@ -9,7 +9,9 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
+from passport.core.dates import today
 from passport.core.errors import StaleVersion
+from passport.ehcp.legacy import refuse_placement_change
 from passport.ehcp.models import Plan, PlanOutcome, PlanProvision
 from passport.organisations.models import Setting
 from passport.people.models import User
@@ -150,6 +152,7 @@ def change_plan(
     """
     if expected_version is not None and plan.version != expected_version:
         raise StalePlan(plan)
+    refuse_placement_change(plan, placement, today())
     for name, value in sections.items():
         setattr(plan, name, value)
     if placement is not None:

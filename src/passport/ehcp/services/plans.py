@@ -13,6 +13,7 @@ from django.db.models import Q
 from passport.core.clocks import Clock, deadline
 from passport.core.dates import today
 from passport.core.policy import current_pack
+from passport.ehcp.legacy import refuse_move_to_isp
 from passport.ehcp.models import AssessmentDecision, AssessmentRequest, Plan, StatutoryClock
 from passport.ehcp.services.checks import (
     decision_date,
@@ -21,8 +22,10 @@ from passport.ehcp.services.checks import (
     not_future,
     record_step,
 )
-from passport.ehcp.services.clocks import meet, start_clock, stop
+from passport.ehcp.services.clocks import appeal_deadline, meet, start_clock, stop
+from passport.ehcp.services.consultations import check_before_naming
 from passport.ehcp.services.evidence import prefill_from_passport
+from passport.ehcp.services.existing_plans import route_for_new_plan
 from passport.ehcp.services.plan_content import (
     OutcomeItem,
     ProvisionItem,
@@ -33,6 +36,7 @@ from passport.ehcp.services.plan_content import (
     write_items,
 )
 from passport.organisations.models import Setting
+from passport.passports.services import plan_provision_changed
 from passport.people.models import User
 
 
@@ -67,7 +71,7 @@ def issue_draft_plan(
             child=request.child,
             request=request,
             local_authority=request.local_authority,
-            route=Plan.Route.REFORM,
+            route=route_for_new_plan(request.child, issued_on),
             draft_issued_on=issued_on,
             **{**prefilled, **sections},
         )
@@ -166,10 +170,15 @@ def finalise_plan(
     placement: Setting | None,
     finalised_on: dt.date | None = None,
     placement_type: str = "",
+    preference_not_named_because: str = "",
 ) -> Plan:
     """Issue the final plan naming the placement (section I), within 20 weeks of the request.
 
-    The family's 15 days to comment must have passed, unless they have already responded.
+    The steps the law puts first must be done: the family's 15 days to comment have passed
+    unless they have responded (SEND Regulations 2014 reg 13(1)); every piece of advice asked for
+    has arrived or an exception the law lists was recorded for it (reg 6, 8(2), 11); the setting
+    named takes children of this age, was consulted and has answered or had its 15 days (CFA
+    2014 s39(2), s40(2)); the family's choice is named unless a s39(4) reason is given.
     """
     finalised_on = finalised_on or today()
     with transaction.atomic():
@@ -192,6 +201,16 @@ def finalise_plan(
             f"The final plan cannot come before the draft issued on "
             f"{plan.draft_issued_on:%-d %B %Y}",
         )
+        if plan.request is not None:
+            outstanding = plan.request.advice_requests.filter(received_on__isnull=True).exclude(
+                clock__excused=True
+            )
+            if advice := outstanding.first():
+                raise ValidationError(
+                    f"Advice from {advice.adviser}, asked for on {advice.asked_on:%-d %B %Y}, "
+                    "has not arrived: record it, or an exception the law lists for it, before "
+                    "the final plan (SEND Regulations 2014 reg 6 and 11)"
+                )
         comments_until = deadline(Clock.DRAFT_COMMENTS, plan.draft_issued_on)
         if plan.family_responded_on is None and finalised_on <= comments_until:
             raise ValidationError(
@@ -201,9 +220,13 @@ def finalise_plan(
                     "first, or finalise after that date"
                 }
             )
+        check_before_naming(plan, placement, finalised_on, preference_not_named_because)
         plan.status = Plan.Status.FINAL
         plan.finalised_on = finalised_on
+        plan.final_appeal_by = appeal_deadline(finalised_on)
         plan.placement = placement
+        if plan.family_preferred_setting_id and placement != plan.family_preferred_setting:
+            plan.preference_not_named_because = preference_not_named_because
         if placement_type.strip():
             plan.placement_type = placement_type.strip()
         plan.version += 1
@@ -214,6 +237,7 @@ def finalise_plan(
             window.met_on = min(finalised_on, window.due_on)
             window.save(update_fields=["met_on"])
         start_clock(Clock.ANNUAL_REVIEW, finalised_on, child=plan.child, plan=plan)
+        plan_provision_changed(plan.child_id, since=finalised_on, by=by)
         if plan.request_id:
             AssessmentRequest.objects.filter(pk=plan.request_id).update(
                 status=AssessmentRequest.Status.FINAL_ISSUED
@@ -222,8 +246,18 @@ def finalise_plan(
     return plan
 
 
-def cease_plan(plan: Plan, by: User, *, ceased_on: dt.date, reason_code: str) -> Plan:
-    """Cease a final plan with an SEN2 reason from the policy pack; the family may appeal."""
+def cease_plan(
+    plan: Plan,
+    by: User,
+    *,
+    ceased_on: dt.date,
+    reason_code: str,
+    notice_sent_on: dt.date | None = None,
+) -> Plan:
+    """Cease a final plan with an SEN2 reason from the policy pack. The family may appeal
+    (Children and Families Act 2014 s51(2)(f)) from the day the notice was sent, the day the
+    plan ceased when not given."""
+    notice_sent_on = notice_sent_on or ceased_on
     codes = {r.code for r in current_pack().ehcp.ceasing_reasons}
     if reason_code not in codes:
         raise ValidationError({"ceasing_reason": "Choose why the plan is ceasing"})
@@ -231,6 +265,7 @@ def cease_plan(plan: Plan, by: User, *, ceased_on: dt.date, reason_code: str) ->
         plan = Plan.objects.select_for_update(of=("self",)).select_related("child").get(pk=plan.pk)
         if plan.status != Plan.Status.FINAL:
             raise ValidationError("Only a final plan can cease")
+        refuse_move_to_isp(plan, reason_code, ceased_on)
         not_before(
             ceased_on,
             plan.finalised_on or ceased_on,
@@ -240,9 +275,11 @@ def cease_plan(plan: Plan, by: User, *, ceased_on: dt.date, reason_code: str) ->
         plan.status = Plan.Status.CEASED
         plan.ceased_on = ceased_on
         plan.ceasing_reason = reason_code
-        plan.cease_appeal_by = deadline(Clock.APPEAL, ceased_on)
+        plan.cease_notice_sent_on = notice_sent_on
+        plan.cease_appeal_by = appeal_deadline(notice_sent_on)
         plan.version += 1
         save_plan(plan, by)
         stop(plan.clocks.all(), ceased_on)
+        plan_provision_changed(plan.child_id, since=None, by=by)
         record_step(by, plan.child, f"EHC plan ceased: {reason_code}", action="decide")
     return plan

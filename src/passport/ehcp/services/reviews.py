@@ -1,35 +1,36 @@
-"""Annual reviews of a final plan: the meeting, the LA's decision after it (keep, amend or
-cease), and the amended plan a decision to amend calls for."""
+"""Annual reviews of a final plan (SEND Regulations 2014 reg 20): the meeting with its notice,
+its report, and the LA's decision after it (keep, amend or cease). A decision to amend is carried
+out in `amendments` (reg 22)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from passport.core.clocks import Clock
 from passport.core.dates import today
+from passport.core.errors import StaleVersion
+from passport.core.policy import current_pack
 from passport.ehcp.models import AnnualReview, Plan
 from passport.ehcp.services.checks import not_before, not_future, record_step
-from passport.ehcp.services.clocks import meet, start_clock
-from passport.ehcp.services.plan_content import (
-    OutcomeItem,
-    ProvisionItem,
-    Sections,
-    change_plan,
-    check_sections,
-)
+from passport.ehcp.services.clocks import appeal_deadline, meet, start_clock
 from passport.ehcp.services.plans import cease_plan
-from passport.organisations.models import Setting
 from passport.people.models import User
 
 
 def record_review_meeting(
-    plan: Plan, by: User, *, meeting_on: dt.date, notes: str = ""
+    plan: Plan,
+    by: User,
+    *,
+    meeting_on: dt.date,
+    notes: str = "",
+    invitations_sent_on: dt.date | None = None,
 ) -> AnnualReview:
-    """Record an annual review meeting: the LA must decide within 4 weeks."""
+    """Record an annual review meeting: the LA must decide within 4 weeks (reg 20(10)), and the
+    next review is due within 12 months starting with this meeting (CFA 2014 s44(1)), whatever
+    is decided, so an amendment under way never stops the annual-review clock."""
     with transaction.atomic():
         plan = Plan.objects.select_for_update(of=("self",)).select_related("child").get(pk=plan.pk)
         if plan.status != Plan.Status.FINAL:
@@ -43,13 +44,22 @@ def record_review_meeting(
         )
         if plan.annual_reviews.filter(decided_on__isnull=True).exists():
             raise ValidationError("The last review is still waiting for the LA's decision")
+        if invitations_sent_on is not None and invitations_sent_on > meeting_on:
+            raise ValidationError(
+                {"invitations_sent_on": "The notice of the meeting comes before the meeting"}
+            )
         review = AnnualReview.objects.create(
-            plan=plan, meeting_on=meeting_on, notes=notes.strip(), recorded_by=by
+            plan=plan,
+            meeting_on=meeting_on,
+            invitations_sent_on=invitations_sent_on,
+            notes=notes.strip(),
+            recorded_by=by,
         )
         meet(plan.clocks.filter(clock=Clock.ANNUAL_REVIEW), meeting_on)
         start_clock(
             Clock.REVIEW_DECISION, meeting_on, child=plan.child, plan=plan, annual_review=review
         )
+        start_clock(Clock.ANNUAL_REVIEW, meeting_on, child=plan.child, plan=plan)
         record_step(by, plan.child, "EHC plan annual review meeting recorded", action="decide")
     return review
 
@@ -62,8 +72,9 @@ def decide_after_review(
     decided_on: dt.date | None = None,
     ceasing_reason: str = "",
 ) -> AnnualReview:
-    """Record the LA's decision after a review: keep, amend (amended plan within 8 weeks of the
-    meeting) or cease."""
+    """Record the LA's decision after a review (within 4 weeks of the meeting, reg 20(10)): keep
+    (which the family may appeal, CFA 2014 s51(2)(e)), amend (then a notice of the proposed
+    amendments, reg 22) or cease."""
     decided_on = decided_on or today()
     if outcome not in AnnualReview.Outcome.values:
         raise ValidationError({"outcome": "Choose keep, amend or cease"})
@@ -85,19 +96,18 @@ def decide_after_review(
         )
         review.outcome = outcome
         review.decided_on = decided_on
-        review.save(update_fields=["outcome", "decided_on"])
-        meet(review.clocks.filter(clock=Clock.REVIEW_DECISION), decided_on)
         if outcome == AnnualReview.Outcome.KEEP:
-            start_clock(Clock.ANNUAL_REVIEW, review.meeting_on, child=plan.child, plan=plan)
-        elif outcome == AnnualReview.Outcome.AMEND:
-            start_clock(
-                Clock.AMENDED_PLAN,
-                review.meeting_on,
-                child=plan.child,
-                plan=plan,
-                annual_review=review,
-            )
-        else:
+            # A decision not to amend after a review can be appealed (CFA 2014 s51(2)(e)).
+            review.notice_sent_on = decided_on
+            review.appeal_by = appeal_deadline(decided_on)
+        review.version += 1
+        review.save(
+            update_fields=["outcome", "decided_on", "notice_sent_on", "appeal_by", "version"]
+        )
+        meet(review.clocks.filter(clock=Clock.REVIEW_DECISION), decided_on)
+        # A decision to amend is followed by the notice of proposed amendments, which starts the
+        # 8 weeks (reg 22; `amendments.propose_amendment`).
+        if outcome == AnnualReview.Outcome.CEASE:
             cease_plan(plan, by, ceased_on=decided_on, reason_code=ceasing_reason)
         record_step(
             by,
@@ -108,54 +118,50 @@ def decide_after_review(
     return review
 
 
-def issue_amended_plan(
+def record_review_report(
     review: AnnualReview,
     by: User,
     *,
-    issued_on: dt.date | None = None,
-    sections: Sections | None = None,
-    outcomes: Sequence[OutcomeItem] | None = None,
-    provisions: Sequence[ProvisionItem] | None = None,
-    placement: Setting | None = None,
+    sent_on: dt.date,
+    report: str,
     expected_version: int | None = None,
-) -> Plan:
-    """Issue the amended plan decided on after a review: a new version of the final plan.
-
-    With `expected_version`, a plan changed since that version is refused (`StalePlan`).
-    """
-    issued_on = issued_on or today()
-    sections = dict(sections or {})
-    check_sections(sections)
+) -> AnnualReview:
+    """Record the written report of the review meeting, sent to everyone invited within 2 weeks
+    of the meeting (SEND Regulations 2014 reg 20(7)-(8)); a late report is recorded and shown
+    as late."""
     with transaction.atomic():
         review = (
             AnnualReview.objects.select_for_update(of=("self",))
             .select_related("plan__child")
             .get(pk=review.pk)
         )
-        if review.outcome != AnnualReview.Outcome.AMEND or review.amended_plan_issued_on:
-            raise ValidationError("An amended plan follows a decision to amend")
-        not_future(issued_on, "issued_on", "The date the amended plan is issued")
+        if expected_version is not None and expected_version != review.version:
+            raise StaleVersion(
+                "Someone else changed this review since you read it (it is now version "
+                f"{review.version}): read theirs before changing it"
+            )
+        if not report.strip():
+            raise ValidationError({"report": "Enter the report of the meeting"})
+        not_future(sent_on, "sent_on", "The date the report was sent")
         not_before(
-            issued_on,
-            review.decided_on or issued_on,
-            "issued_on",
-            "The amended plan cannot come before the decision to amend",
+            sent_on, review.meeting_on, "sent_on", "The report comes after the review meeting"
         )
-        plan = Plan.objects.select_for_update(of=("self",)).get(pk=review.plan_id)
-        change_plan(
-            plan,
-            by,
-            sections=sections,
-            outcomes=outcomes,
-            provisions=provisions,
-            placement=placement,
-            expected_version=expected_version,
-        )
-        review.amended_plan_issued_on = issued_on
-        review.save(update_fields=["amended_plan_issued_on"])
-        meet(review.clocks.filter(clock=Clock.AMENDED_PLAN), issued_on)
-        start_clock(Clock.ANNUAL_REVIEW, review.meeting_on, child=plan.child, plan=plan)
-        record_step(
-            by, plan.child, f"Amended EHC plan issued (version {plan.version})", action="decide"
-        )
-    return plan
+        review.report_sent_on = sent_on
+        review.report = report.strip()
+        review.version += 1
+        review.save(update_fields=["report_sent_on", "report", "version"])
+        record_step(by, review.plan.child, "Report of the annual review meeting recorded")
+    return review
+
+
+def report_due_on(review: AnnualReview) -> dt.date:
+    """The last day to send the meeting's report (reg 20(7): within 2 weeks of the meeting)."""
+    return review.meeting_on + dt.timedelta(days=current_pack().ehcp.review_report_days)
+
+
+def notice_was_short(review: AnnualReview) -> bool:
+    """Whether the meeting was called with less than the 2 weeks' notice reg 20 asks for."""
+    if review.invitations_sent_on is None:
+        return False
+    days = (review.meeting_on - review.invitations_sent_on).days
+    return days < current_pack().ehcp.review_notice_days

@@ -71,6 +71,11 @@ def test_the_whole_way_over_the_api(api, case):
     )
     assert draft.status_code == 201, draft.json()
     assert draft.json()["section_f"][0]["outcome_position"] == 1
+    consulted = step(
+        api, case, "setting-consultations", {"setting_urn": case.setting.urn, "sent_on": ago(30)}
+    )
+    assert consulted.status_code == 201, consulted.json()
+    assert consulted.json()["respond_by"] == ago(15)
     final = step(
         api, case, "final-plans", {"placement_urn": case.setting.urn, "finalised_on": ago(10)}
     )
@@ -111,8 +116,8 @@ def test_no_standing_no_decision_for_a_parent_and_nothing_for_strangers(api, cas
         ("draft-plans", {}, None),
         (
             "clock-exceptions",
-            {"clock_id": 1, "kind": "pause", "reason": "", "starts_on": "2026-01-05"},
-            "reason",
+            {"clock_id": 1, "code": "Staff off sick", "starts_on": "2026-01-05"},
+            "code",
         ),
     ],
 )
@@ -139,7 +144,7 @@ def test_a_named_setting_that_does_not_exist_is_a_clear_error(api, case):
     assert Plan.objects.get().status == "draft"
 
 
-def test_a_pause_moves_the_due_date_over_the_api(api, case):
+def test_an_exception_the_law_lists_lifts_the_time_limit_over_the_api(api, case):
     step(api.as_user(case.parent), case, "requests", {"reason": "Please", "received_on": ago(10)})
     steps = api.as_user(case.caseworker).get(f"/api/ehcp/cases/{case.child.pk}").json()["steps"]
     decide = next(s for s in steps if s["step"] == "decide_to_assess")
@@ -149,14 +154,18 @@ def test_a_pause_moves_the_due_date_over_the_api(api, case):
         "clock-exceptions",
         {
             "clock_id": decide["clock_id"],
-            "kind": "pause",
-            "reason": "Setting closed for four weeks",
+            "code": "absent_from_area",
+            "details": "The family is abroad until the new year",
             "starts_on": ago(9),
-            "ends_on": ago(0),
         },
     )
     assert response.status_code == 201, response.json()
-    assert response.json()["due_on"] == (TODAY + dt.timedelta(days=32 + 10)).isoformat()
+    assert (response.json()["code"], response.json()["time_limit_applies"]) == (
+        "absent_from_area",
+        False,
+    )
+    steps = api.get(f"/api/ehcp/cases/{case.child.pk}").json()["steps"]
+    assert next(s for s in steps if s["step"] == "decide_to_assess")["state"] == "excused"
 
 
 def test_a_health_professional_asked_for_advice_gives_it(api, case):

@@ -186,7 +186,7 @@ def test_every_step_appears_in_date_order_with_its_deadline(people):
         "Local authority decision: decided to assess",
         "Advice asked for: Dr Rhys Evans 0",
         "Advice received: Dr Rhys Evans 0",
-        "Exception to a time limit: pause the clock until 7 April 2025",
+        "The time limit does not apply: recorded before the legal list until 7 April 2025",
         "Local authority decision: decided to issue a plan",
         "Draft EHC plan issued",
         "Family commented on the draft plan",

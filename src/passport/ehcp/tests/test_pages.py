@@ -124,14 +124,43 @@ def test_the_caseworker_decides_issues_a_draft_and_a_final_plan(client, case):
         {"step": "finalise", "placement_urn": "999999", **date_fields("finalised_on", TODAY)},
     )
     assert "No setting has the URN 999999" in response.content.decode()
-    client.post(
-        url,
-        {
-            "step": "finalise",
-            "placement_urn": case.setting.urn,
-            **date_fields("finalised_on", TODAY),
-        },
+    final_answers = {
+        "step": "finalise",
+        "placement_urn": case.setting.urn,
+        **date_fields("finalised_on", TODAY),
+    }
+    # Naming a setting that was never consulted is refused (CFA 2014 s39(2)).
+    response = client.post(url, final_answers)
+    assert "Consult Brook Lane Primary on the draft plan before naming it" in (
+        response.content.decode()
     )
+    consult_url = reverse("ehcp-consultations", args=[case.child.pk])
+    response = client.post(
+        consult_url, {"setting_urn": case.setting.urn, **date_fields("sent_on", ago(8))}
+    )
+    assert response.status_code == 302
+    # Its 15 days have not passed and it has not answered yet.
+    response = client.post(url, final_answers)
+    assert "has until" in response.content.decode()
+    consultation = plan.consultations.get()
+    response_url = reverse("ehcp-setting-response", args=[case.child.pk])
+    form = client.get(f"{response_url}?consultation={consultation.pk}").content.decode()
+    assert 'name="version" value="1"' in form
+    answer = {"version": "1", "response": "We can meet these needs"}
+    response = client.post(
+        f"{response_url}?consultation={consultation.pk}",
+        {**answer, **date_fields("responded_on", ago(2))},
+    )
+    assert response.status_code == 302
+    # The same page sent again from the old version is a conflict, not a silent overwrite.
+    response = client.post(
+        f"{response_url}?consultation={consultation.pk}",
+        {**answer, "response": "Full", **date_fields("responded_on", ago(1))},
+    )
+    assert response.status_code == 409
+    consultation.refresh_from_db()
+    assert (consultation.response, consultation.version) == ("We can meet these needs", 2)
+    client.post(url, final_answers)
     plan.refresh_from_db()
     assert (plan.status, plan.placement) == ("final", case.setting)
 
@@ -153,25 +182,41 @@ def test_a_parent_cannot_use_the_case_page(client, case):
     )
 
 
-def test_an_exception_without_a_reason_is_refused_on_the_page(client, case):
+def test_an_exception_must_be_one_the_law_lists_for_the_step(client, case):
     request = services.request_assessment(
         case.child, case.parent, reason="Please", received_on=ago(5)
     )
     clock = request.clocks.get(clock="decide_to_assess")
     client.force_login(case.caseworker)
+    page = client.get(reverse("ehcp-case", args=[case.child.pk])).content.decode()
+    # The closed list, with the law beside each, instead of a free-text reason.
+    assert "SEND Regulations 2014 reg 5(4)(c)" in page
+    assert "exception_reason" not in page
+    answers = {
+        "step": "exception",
+        "clock_id": clock.pk,
+        **date_fields("exception_starts_on", ago(2)),
+    }
+    response = client.post(reverse("ehcp-case", args=[case.child.pk]), answers)
+    assert "Select which exception the law lists applies" in response.content.decode()
+    # Missing an appointment excuses late advice (reg 8(2)), not the decision whether to assess.
     response = client.post(
         reverse("ehcp-case", args=[case.child.pk]),
-        {
-            "step": "exception",
-            "clock_id": clock.pk,
-            "exception_kind": "pause",
-            "exception_reason": "",
-            **date_fields("exception_starts_on", ago(2)),
-            **date_fields("exception_ends_on", ago(1)),
-        },
+        {**answers, "exception_code": "missed_appointment"},
     )
-    assert "Enter reason for the exception" in response.content.decode()
+    assert "Choose one of the exceptions the law lists for this step" in response.content.decode()
     assert not clock.exceptions.exists()
+
+    response = client.post(
+        reverse("ehcp-case", args=[case.child.pk]),
+        {**answers, "exception_code": "absent_from_area"},
+    )
+    assert response.status_code == 302
+    clock.refresh_from_db()
+    assert clock.excused and clock.due_on == ago(5) + dt.timedelta(weeks=6)
+    client.force_login(case.parent)
+    timeline = client.get(reverse("ehcp-timeline", args=[case.child.pk])).content.decode()
+    assert "Time limit does not apply" in timeline
 
 
 def test_the_caseworker_edits_a_draft_plan(client, case):

@@ -123,19 +123,23 @@ def test_an_amended_plan_from_a_stale_version_is_refused_and_changes_nothing(cas
     )
     services.decide_whether_to_assess(request, case.caseworker, assess=True, decided_on=ago(280))
     draft = services.issue_draft_plan(request, case.caseworker, issued_on=ago(200))
+    services.consult_setting(draft, case.caseworker, setting=case.setting, sent_on=ago(200))
     plan = services.finalise_plan(
         draft, case.caseworker, placement=case.setting, finalised_on=ago(150)
     )
     review = services.record_review_meeting(plan, case.caseworker, meeting_on=ago(40))
     services.decide_after_review(review, case.caseworker, outcome="amend", decided_on=ago(30))
+    amendment = services.propose_amendment(
+        plan, case.caseworker, proposed="New advice", notice_sent_on=ago(29), review=review
+    )
     read = Plan.objects.get(pk=plan.pk).version
 
     with pytest.raises(services.StalePlan):
         services.issue_amended_plan(
-            review, case.caseworker, sections={"section_k": "Stale"}, expected_version=read - 1
+            amendment, case.caseworker, sections={"section_k": "Stale"}, expected_version=read - 1
         )
     amended = services.issue_amended_plan(
-        review, case.caseworker, sections={"section_k": "New advice"}, expected_version=read
+        amendment, case.caseworker, sections={"section_k": "New advice"}, expected_version=read
     )
 
     assert (amended.section_k, amended.version) == ("New advice", read + 1)

@@ -11,13 +11,13 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
 from passport.audit.models import AuditEvent
-from passport.core.clocks import Clock, deadline
+from passport.core.clocks import Clock
+from passport.core.dates import add_months
 from passport.ehcp import services
 from passport.ehcp.models import (
     AnnualReview,
     AssessmentDecision,
     AssessmentRequest,
-    ClockException,
     Plan,
     StatutoryClock,
 )
@@ -142,17 +142,14 @@ def test_refusing_to_assess_needs_a_reason_and_gives_appeal_rights(case):
         request, case.caseworker, assess=False, decided_on=ago(5), reason="Needs met at SEN support"
     )
 
-    assert decision.appeal_by == deadline(Clock.APPEAL, ago(5))
+    assert decision.appeal_by == services.appeal_deadline(ago(5))
     request.refresh_from_db()
     assert request.status == "not_assessing"
     assert clock(request, Clock.DECIDE_TO_ASSESS).met_on == ago(5)
     assert clock(request, Clock.FINAL_PLAN).stopped_on == ago(5)
     services.record_mediation_certificate(decision, case.caseworker, issued_on=TODAY)
     decision.refresh_from_db()
-    assert decision.appeal_by == max(
-        deadline(Clock.APPEAL, ago(5)),
-        deadline(Clock.APPEAL, ago(5), mediation_certificate_on=TODAY),
-    )
+    assert decision.appeal_by == services.appeal_deadline(ago(5), mediation_certificate_on=TODAY)
 
 
 def test_the_whole_way_from_request_to_final_plan(case):
@@ -188,13 +185,15 @@ def test_the_whole_way_from_request_to_final_plan(case):
     assert clock(plan, Clock.DRAFT_COMMENTS).due_on == ago(40) + dt.timedelta(days=15)
     assert clock(request, Clock.DECIDE_NOT_TO_ISSUE).met_on == ago(40)
 
+    services.consult_setting(plan, case.caseworker, setting=case.setting, sent_on=ago(40))
     final = services.finalise_plan(
         plan, case.caseworker, placement=case.setting, finalised_on=ago(20)
     )
 
     assert (final.status, final.placement, final.version) == ("final", case.setting, 2)
     assert clock(request, Clock.FINAL_PLAN).met_on == ago(20)
-    assert clock(final, Clock.ANNUAL_REVIEW).due_on == deadline(Clock.ANNUAL_REVIEW, ago(20))
+    # 12 months starting with the day the plan was issued: the day before the anniversary.
+    assert clock(final, Clock.ANNUAL_REVIEW).due_on == add_months(ago(20), 12) - dt.timedelta(1)
     assert final.history.count() == 2
     request.refresh_from_db()
     assert request.status == "final_issued"
@@ -230,6 +229,12 @@ def test_a_final_plan_needs_a_draft_and_the_familys_15_days(case):
     services.record_family_response(
         plan, case.parent, responded_on=ago(2), comments="Agree", preferred_setting=case.setting
     )
+    consulted = services.consult_setting(
+        plan, case.caseworker, setting=case.setting, sent_on=ago(5)
+    )
+    services.record_setting_response(
+        consulted, case.caseworker, responded_on=ago(1), response="We can meet the needs"
+    )
     services.finalise_plan(plan, case.caseworker, placement=case.setting)
     with pytest.raises(ValidationError, match="needs a draft plan first"):
         services.finalise_plan(plan, case.caseworker, placement=case.setting)
@@ -242,47 +247,51 @@ def test_the_database_refuses_a_final_plan_without_its_date(case):
         Plan.objects.filter(pk=plan.pk).update(status="final")
 
 
-def test_an_exception_needs_a_reason_and_a_pause_extends_the_clock(case):
+def test_an_exception_is_one_the_law_lists_and_lifts_the_time_limit_without_a_pause(case):
     request = requested(case, 10)
     decide_clock = clock(request, Clock.DECIDE_TO_ASSESS)
-    with pytest.raises(ValidationError, match="reason"):
+    with pytest.raises(ValidationError, match="the law lists"):
         services.record_exception(
-            decide_clock,
-            case.caseworker,
-            kind="pause",
-            reason=" ",
-            starts_on=ago(5),
-            ends_on=ago(1),
+            decide_clock, case.caseworker, code="staff_shortage", starts_on=ago(5)
         )
     with pytest.raises(ValidationError, match="end on or after"):
         services.record_exception(
             decide_clock,
             case.caseworker,
-            kind="pause",
-            reason="Closed",
+            code="absent_from_area",
             starts_on=ago(1),
             ends_on=ago(5),
-        )
-    with pytest.raises(IntegrityError), transaction.atomic():
-        ClockException.objects.create(
-            statutory_clock=decide_clock,
-            kind="excuse",
-            starts_on=ago(1),
-            reason="",
-            recorded_by=case.caseworker,
         )
 
     services.record_exception(
         decide_clock,
         case.caseworker,
-        kind="pause",
-        reason="Setting closed for four weeks",
+        code="setting_closed",
+        details="The school was closed for building work",
         starts_on=ago(5),
         ends_on=ago(1),
     )
 
     decide_clock.refresh_from_db()
-    assert decide_clock.due_on == ago(10) + dt.timedelta(weeks=6, days=5)
+    # Not a pause: the limit no longer applies, and the date it would have been is unchanged.
+    assert decide_clock.excused
+    assert decide_clock.due_on == ago(10) + dt.timedelta(weeks=6)
+    assert services.step_for(decide_clock).state_words == "Time limit does not apply"
+
+
+def test_a_time_limit_the_law_gives_no_exceptions_to_cannot_be_excused(case):
+    request = assessed(case)
+    plan = services.issue_draft_plan(request, case.caseworker, issued_on=ago(40))
+    services.record_family_response(plan, case.caseworker, responded_on=ago(25))
+    services.consult_setting(plan, case.caseworker, setting=case.setting, sent_on=ago(40))
+    services.finalise_plan(plan, case.caseworker, placement=case.setting, finalised_on=ago(20))
+    with pytest.raises(ValidationError, match="lists no exceptions"):
+        services.record_exception(
+            clock(plan, Clock.ANNUAL_REVIEW),
+            case.caseworker,
+            code="exceptional_personal_circumstances",
+            starts_on=ago(1),
+        )
 
 
 def test_the_dashboard_sorts_running_clocks_and_excused_ones_are_not_overdue(case):
@@ -296,8 +305,8 @@ def test_the_dashboard_sorts_running_clocks_and_excused_ones_are_not_overdue(cas
     services.record_exception(
         clock(overdue, Clock.DECIDE_TO_ASSESS),
         case.caseworker,
-        kind="excuse",
-        reason="The family asked us to wait for a private report",
+        code="exceptional_personal_circumstances",
+        details="A bereavement in the family",
         starts_on=ago(20),
     )
     sections = services.dashboard_sections(visible_children(case.caseworker))
@@ -332,19 +341,27 @@ def test_missed_deadlines_are_told_to_the_family_once(case):
 def test_annual_review_keep_amend_and_cease(case):
     request = assessed(case, 300)
     plan = services.issue_draft_plan(request, case.caseworker, issued_on=ago(200))
+    services.consult_setting(plan, case.caseworker, setting=case.setting, sent_on=ago(200))
     plan = services.finalise_plan(
         plan, case.caseworker, placement=case.setting, finalised_on=ago(150)
     )
     review = services.record_review_meeting(plan, case.caseworker, meeting_on=ago(40))
     assert clock(review, Clock.REVIEW_DECISION).due_on == ago(40) + dt.timedelta(weeks=4)
-    assert clock(plan, Clock.ANNUAL_REVIEW).met_on == ago(40)
+    first, second_review = plan.clocks.filter(clock=Clock.ANNUAL_REVIEW).order_by("starts_on")
+    assert (first.met_on, second_review.starts_on) == (ago(40), ago(40))
     with pytest.raises(ValidationError, match="before the review meeting"):
         services.decide_after_review(review, case.caseworker, outcome="amend", decided_on=ago(41))
 
     services.decide_after_review(review, case.caseworker, outcome="amend", decided_on=ago(30))
-    assert clock(review, Clock.AMENDED_PLAN).due_on == ago(40) + dt.timedelta(weeks=8)
+    # The next annual review is due whatever was decided: 12 months starting with the meeting.
+    assert plan.clocks.filter(clock=Clock.ANNUAL_REVIEW, met_on__isnull=True).count() == 1
+    amendment = services.propose_amendment(
+        plan, case.caseworker, proposed="Add speech therapy", notice_sent_on=ago(28), review=review
+    )
+    # reg 22: 8 weeks from the notice, not from the meeting.
+    assert clock(review, Clock.AMENDED_PLAN).due_on == ago(28) + dt.timedelta(weeks=8)
     amended = services.issue_amended_plan(
-        review, case.caseworker, issued_on=ago(10), sections={"section_k": "New advice"}
+        amendment, case.caseworker, issued_on=ago(10), sections={"section_k": "New advice"}
     )
     assert (amended.version, amended.section_k) == (3, "New advice")
     assert plan.clocks.filter(clock=Clock.ANNUAL_REVIEW, met_on__isnull=True).count() == 1
@@ -367,7 +384,7 @@ def test_annual_review_keep_amend_and_cease(case):
         "moved_outside_eng",
         ago(1),
     )
-    assert plan.cease_appeal_by == deadline(Clock.APPEAL, ago(1))
+    assert plan.cease_appeal_by == services.appeal_deadline(ago(1))
     assert not plan.clocks.running().exists()
     assert AnnualReview.objects.get(pk=second.pk).outcome == "cease"
 
@@ -377,7 +394,7 @@ def test_deciding_not_to_issue_ends_the_case_with_appeal_rights(case):
     decision = services.decide_not_to_issue(
         request, case.caseworker, reason="Needs can be met at Targeted Plus", decided_on=ago(3)
     )
-    assert decision.appeal_by == deadline(Clock.APPEAL, ago(3))
+    assert decision.appeal_by == services.appeal_deadline(ago(3))
     assert clock(request, Clock.FINAL_PLAN).stopped_on == ago(3)
     with pytest.raises(ValidationError):
         services.issue_draft_plan(request, case.caseworker)
@@ -390,5 +407,6 @@ def test_a_named_placement_from_another_la_is_fine_and_the_family_may_prefer_one
     services.record_family_response(
         plan, case.parent, responded_on=ago(20), preferred_setting=other
     )
+    services.consult_setting(plan, case.caseworker, setting=other, sent_on=ago(30))
     plan = services.finalise_plan(plan, case.caseworker, placement=other)
     assert plan.placement == other

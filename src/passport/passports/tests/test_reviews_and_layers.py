@@ -76,6 +76,9 @@ def test_overdue_review_is_flagged_in_the_list_and_on_the_passport(client, schoo
 
 
 def test_interlocking_layers_allow_any_layer_from_day_one(passport, senco):
+    # The specialist layer goes with an EHC plan: the plan service records one first.
+    services.plan_provision_changed(passport.child_id, since=today(), by=senco)
+    passport.refresh_from_db()
     services.change_layer(
         passport,
         layer="specialist",

@@ -127,16 +127,54 @@ VALID_BODIES.update(
         "record_clock_exception": {
             "child_id": 1,
             "clock_id": 1,
-            "kind": "pause",
-            "reason": "The setting was closed for four weeks",
+            "code": "absent_from_area",
+            "details": "The family was abroad for five weeks",
             "starts_on": "2026-01-05",
-            "ends_on": "2026-01-30",
+            "ends_on": "2026-02-09",
+        },
+        "consult_setting": {"child_id": 1, "setting_urn": "100001"},
+        "record_setting_response": {
+            "child_id": 1,
+            "responded_on": "2026-01-12",
+            "response": "We can meet the needs in the draft",
+        },
+        "propose_amendment": {"child_id": 1, "proposed": "Add occupational therapy"},
+        "record_representations": {
+            "child_id": 1,
+            "received_on": "2026-01-12",
+            "representations": "We agree",
+        },
+        "record_review_report": {
+            "child_id": 1,
+            "sent_on": "2026-01-20",
+            "report": "Everyone agreed the plan works",
         },
         "record_annual_review": {"child_id": 1, "meeting_on": "2026-01-10"},
         "decide_after_review": {"child_id": 1, "outcome": "keep"},
         "issue_amended_plan": {"child_id": 1},
+        "record_existing_plan": {
+            "child_id": 1,
+            "route": "legacy_pre_reform",
+            "issued_on": "2013-06-12",
+            "transferred_from_la_code": "803",
+            "transferred_in_on": "2025-09-01",
+            "review_meetings": ["2025-05-20"],
+            "details_to_confirm": True,
+        },
+        "confirm_existing_plan": {
+            "child_id": 1,
+            "issued_on": "2013-06-12",
+            "sections": {"section_c": "Asthma, with an inhaler"},
+        },
     }
 )
+# A child recorded by the local authority before any setting has them on roll.
+VALID_BODIES["add_child_without_setting_api"] = {
+    "given_name": "Isla",
+    "family_name": "Reid",
+    "date_of_birth": "2026-03-14",
+    "local_authority_code": "801",
+}
 
 # School-group funding (src/passport/funding/api.py).
 VALID_BODIES.update(

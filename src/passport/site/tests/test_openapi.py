@@ -49,7 +49,14 @@ def test_operation_ids_are_unique_and_read_as_verbs(document: dict[str, Any]) ->
 
 GRANTS_NAMING_A_CHILD_IN_THE_BODY = {"admit_child"}
 # Plan changes name the plan in the body and carry its version (If-Match), like a child's page.
-VERSIONED_PLANS = {"change_draft_plan", "issue_amended_plan"}
+VERSIONED_PLANS = {
+    "change_draft_plan",
+    "issue_amended_plan",
+    "record_setting_response",
+    "record_representations",
+    "record_review_report",
+    "confirm_existing_plan",
+}
 
 
 @pytest.mark.parametrize("operation", OPERATIONS, ids=str)

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, File, Query, Router, Schema, UploadedFile
+from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 
 from passport.access.policies import (
     ChildNotFound,
@@ -18,7 +18,7 @@ from passport.access.rules import Action
 from passport.access.standing import Duty, scope
 from passport.organisations.models import Setting
 from passport.transitions.ctf.exporter import export_ctf, leavers
-from passport.transitions.ctf.importer import ImportReport, import_ctf
+from passport.transitions.ctf.importer import FirstDayError, ImportReport, import_ctf
 from passport.transitions.ctf.parser import CtfError, max_bytes
 from passport.web.auth import signed_in
 from passport.web.params import MAX_ID
@@ -40,14 +40,24 @@ class PupilResultOut(Schema):
 
 
 class ImportReportOut(Schema):
+    # The file's SchoolName is free text anyone can write, so it is not shown back: the DfE
+    # numbers are.
     source_lea: str
     source_estab: str
-    source_name: str
     destination_setting_id: int
     destination_name: str
-    starts_on: dt.date
+    starts_on: dt.date = Field(description="The pupils' first day at the destination")
+    result: str = Field(
+        description="imported (no pupil refused; `passport ctf import` exits 0), not_imported "
+        "(every pupil refused, or none in the file; exit 1) or partly_imported (some pupils "
+        "refused; exit 2). Waiting for a pending transfer is not refused"
+    )
+    summary: str = Field(description="The result and the counts, in words")
     counts: dict[str, int] = Field(
-        description="Pupils created, updated, unchanged, skipped and pending_transfer"
+        description="Pupils created, updated, unchanged, skipped (refused) and pending_transfer"
+    )
+    warnings: list[str] = Field(
+        description="What was read but should be fixed at source, like needs outside SENhistory"
     )
     pupils: list[PupilResultOut]
 
@@ -56,11 +66,13 @@ def _report_out(report: ImportReport) -> ImportReportOut:
     return ImportReportOut(
         source_lea=report.header.source_lea,
         source_estab=report.header.source_estab,
-        source_name=report.header.source_name,
         destination_setting_id=report.destination.pk,
         destination_name=report.destination.name,
         starts_on=report.starts_on,
+        result=report.result.value,
+        summary=report.summary,
         counts=report.counts,
+        warnings=report.warnings,
         pupils=[
             PupilResultOut(
                 position=p.position,
@@ -80,8 +92,15 @@ def _report_out(report: ImportReport) -> ImportReportOut:
     response={200: ImportReportOut, **ERRORS_CREATE},
     summary="Import a Common Transfer File into your setting",
 )
-def import_common_transfer_file(request: HttpRequest, file: File[UploadedFile]) -> ImportReportOut:
+def import_common_transfer_file(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    starts_on: Form[dt.date | None] = None,
+) -> ImportReportOut:
     """Import a CTF 25 addressed to a setting where you are SENCO or head.
+
+    `starts_on` (a form field beside the file, YYYY-MM-DD) is the pupils' first day at your
+    setting; without it, the file's DateTime.
 
     Pupils are matched by UPN; each is created, updated, left unchanged or skipped with the
     reason. A pupil on roll at another setting is not admitted: a pending transfer waits for that
@@ -100,9 +119,10 @@ def import_common_transfer_file(request: HttpRequest, file: File[UploadedFile]) 
         raise ValidationError({"file": "Choose a Common Transfer File to upload"})
     adds_children = Setting.objects.filter(pk__in=scope(user, Duty.ADD_CHILDREN).settings)
     try:
-        report = import_ctf(file.file, by=user, allowed_settings=adds_children)
+        report = import_ctf(file.file, by=user, starts_on=starts_on, allowed_settings=adds_children)
     except CtfError as exc:
-        raise ValidationError({"file": str(exc)}) from exc
+        field = "starts_on" if isinstance(exc, FirstDayError) else "file"
+        raise ValidationError({field: str(exc)}) from exc
     return _report_out(report)
 
 

@@ -1,4 +1,9 @@
-"""Write a Common Transfer File (CTF 25) from plain records: no database here."""
+"""Write a Common Transfer File (CTF 25) from plain records: no database here.
+
+Both SEN blocks sit inside SENhistory, where a receiving MIS reads them:
+Pupil > SENhistory > SEN {StartDate, SENprovision} and Pupil > SENhistory > SENneeds > SENneed
+{SENtype, SENtypeRank}.
+"""
 
 from __future__ import annotations
 
@@ -21,24 +26,24 @@ def _pupil(pupil: CtfPupil) -> etree._Element:
     )
     if pupil.sex:
         element.append(E.Sex(pupil.sex))
-    if pupil.sen_history:
-        element.append(
-            E.SENhistory(
-                *(
-                    E.SEN(E.StartDate(sen.start_date.isoformat()), E.SENprovision(sen.provision))
-                    for sen in pupil.sen_history
-                )
+    if pupil.sen_history or pupil.needs:
+        # CTF 25: the needs sit inside SENhistory, after the SEN records.
+        history = E.SENhistory(
+            *(
+                E.SEN(E.StartDate(sen.start_date.isoformat()), E.SENprovision(sen.provision))
+                for sen in pupil.sen_history
             )
         )
-    if pupil.needs:
-        element.append(
-            E.SENneeds(
-                *(
-                    E.SENneed(E.SENtype(need.need_type), E.SENtypeRank(str(need.rank)))
-                    for need in sorted(pupil.needs, key=lambda n: n.rank)
+        if pupil.needs:
+            history.append(
+                E.SENneeds(
+                    *(
+                        E.SENneed(E.SENtype(need.need_type), E.SENtypeRank(str(need.rank)))
+                        for need in sorted(pupil.needs, key=lambda n: n.rank)
+                    )
                 )
             )
-        )
+        element.append(history)
     return element
 
 

@@ -22,7 +22,7 @@ row for that child, which the family sees.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from itertools import islice
@@ -36,9 +36,11 @@ from passport.audit import services as audit
 from passport.audit.models import AuditAction
 from passport.children.models import Child, Enrolment
 from passport.children.services import ChildDetails, checked_identifiers
+from passport.children.validators import check_start_date
 from passport.core.dates import today
 from passport.core.identifiers import check_upn, normalise
 from passport.core.policy import current_pack
+from passport.core.schooldays import calendar_for
 from passport.organisations.models import Setting
 from passport.passports.models import Passport, RankedNeed
 from passport.passports.services import check_needs, set_needs
@@ -101,12 +103,64 @@ class ImportReport:
     starts_on: dt.date
     pupils: list[PupilResult] = field(default_factory=list)
 
+    # What was read but should be fixed at source, once each, like needs outside SENhistory.
+    warnings: list[str] = field(default_factory=list)
+
     def count(self, outcome: Outcome) -> int:
         return sum(1 for pupil in self.pupils if pupil.outcome is outcome)
 
     @property
     def counts(self) -> dict[str, int]:
         return {outcome.value: self.count(outcome) for outcome in Outcome}
+
+    @property
+    def result(self) -> Result:
+        """The file's outcome: a pupil waiting for a pending transfer is not refused."""
+        refused = self.count(Outcome.SKIPPED)
+        if refused == len(self.pupils):
+            return Result.NOT_IMPORTED
+        return Result.PARTLY_IMPORTED if refused else Result.IMPORTED
+
+    @property
+    def exit_status(self) -> int:
+        """0 when no pupil was refused, 1 when nothing was imported, 2 when some were refused."""
+        return _EXIT_STATUS[self.result]
+
+    @property
+    def summary(self) -> str:
+        """One line a school office can read: the result, then the counts."""
+        counts = ", ".join(
+            f"{self.count(outcome)} {outcome.value.replace('_', ' ')}" for outcome in Outcome
+        )
+        return f"{self.headline} ({counts})"
+
+    @property
+    def headline(self) -> str:
+        """The result in words."""
+        return self.result.describe(len(self.pupils), waiting=self.count(Outcome.PENDING_TRANSFER))
+
+
+class Result(StrEnum):
+    """What an import did as a whole."""
+
+    IMPORTED = "imported"
+    PARTLY_IMPORTED = "partly_imported"
+    NOT_IMPORTED = "not_imported"
+
+    def describe(self, pupils: int, *, waiting: int = 0) -> str:
+        if self is Result.IMPORTED and waiting:
+            return "No pupil was refused: some wait for their current school or the LA to confirm"
+        if self is Result.IMPORTED:
+            return "The pupil was imported" if pupils == 1 else f"All {pupils} pupils were imported"
+        if self is Result.PARTLY_IMPORTED:
+            return "Some pupils were refused: correct them and import the file again"
+        if pupils == 0:
+            return "Nothing was imported: the file has no pupils"
+        return "Nothing was imported: every pupil was refused"
+
+
+# `passport ctf import` exits with these (documented in its --help and docs/ctf.md).
+_EXIT_STATUS = {Result.IMPORTED: 0, Result.NOT_IMPORTED: 1, Result.PARTLY_IMPORTED: 2}
 
 
 class _Skip(Exception):
@@ -135,6 +189,18 @@ class _Unmatched(_Skip):
         self.child_id = child_id
 
 
+class FirstDayError(CtfError):
+    """The first day asked for is not a plausible date: nothing is imported."""
+
+
+def default_first_day(settings: Sequence[Setting], *, after: dt.date | None = None) -> dt.date:
+    """Return the next school day after today in the LA of the first of the settings the person
+    imports for (England's term dates without one): the first day the upload page offers, since
+    a file's DateTime is when the sending school wrote it, often weeks before the child starts."""
+    la_code = settings[0].local_authority.code if settings else None
+    return calendar_for(la_code).add_school_days(after or today(), 1)
+
+
 def find_setting(lea: str, estab: str) -> Setting:
     """Return the setting with this LA code and establishment number, or raise CtfError."""
     matches = list(Setting.objects.filter(local_authority__code=lea, estab=estab)[:2])
@@ -151,50 +217,170 @@ def find_setting(lea: str, estab: str) -> Setting:
     )
 
 
-def _provision_and_needs(pupil: CtfPupil, on: dt.date) -> tuple[str | None, list[str]]:
-    """Return the current SEN provision and need types in rank order, or raise _Skip."""
+def _ranks_words(maximum: int) -> str:
+    if maximum == 2:
+        return "ranks are 1 (primary) and 2 (secondary)"
+    return f"ranks are 1 (primary) to {maximum}"
+
+
+@dataclass(frozen=True)
+class _SenData:
+    """A pupil's current SEN provision and need types in rank order, what the file held in codes
+    retired in 2014 (kept as history), and notes for the report."""
+
+    provision: str | None
+    need_types: list[str]
+    history: list[str]
+    notes: list[str]
+
+
+def _provision_and_needs(pupil: CtfPupil, file_date: dt.date) -> _SenData:
+    """Check the pupil's SENhistory against the census codes in the policy pack; raise _Skip with
+    a reason per fault, each naming the element and its value.
+
+    A SEN record or need in a code retired by the 2014 reforms (School Action, a statement, BESD)
+    is kept as history, not refused: older pupils' files carry them.
+    """
+    pack = current_pack()
     reasons: list[str] = []
     dob = pupil.date_of_birth
-    starts = [sen.start_date for sen in pupil.sen_history]
-    if dob is not None and any(start < dob for start in starts):
-        reasons.append(
-            "Dates out of order: a SEN start date is before the date of birth. Correct it in the "
-            "sending school's MIS and send the file again"
-        )
-    if any(start > on for start in starts):
-        reasons.append(
-            f"Dates out of order: a SEN start date is after the file's date ({on:%-d %B %Y})"
-        )
+    retired_provision = {code.code: code for code in pack.retired_sen_provision}
+    retired_needs = {code.code: code for code in pack.needs.retired}
     by_start: dict[dt.date, str] = {}
     for sen in pupil.sen_history:
-        if by_start.setdefault(sen.start_date, sen.provision) != sen.provision:
+        day = sen.start_date.isoformat()
+        if pack.provision(sen.provision) is None and sen.provision not in retired_provision:
+            in_use = ", ".join(f"{p.code} ({p.name})" for p in pack.sen_provision)
             reasons.append(
-                f"Two SEN records start on {sen.start_date:%-d %B %Y} with different provision"
+                f"SENprovision {sen.provision} (from {day}) is not a census code: use {in_use}"
             )
-    ranks = [need.rank for need in pupil.needs]
-    maximum = current_pack().needs.ranked_needs_max
-    bad_ranks = sorted({rank for rank in ranks if not 1 <= rank <= maximum})
-    if bad_ranks:
-        reasons.append(
-            f"Need rank {bad_ranks[0]}: a pupil has at most {maximum} ranked needs, ranked "
-            f"{' and '.join(str(r) for r in range(1, maximum + 1))}"
+        if dob is not None and sen.start_date < dob:
+            reasons.append(f"SEN StartDate {day} is before the date of birth {dob.isoformat()}")
+        if sen.start_date > file_date:
+            reasons.append(
+                f"SEN StartDate {day} is after the file's DateTime ({file_date.isoformat()})"
+            )
+        earlier = by_start.setdefault(sen.start_date, sen.provision)
+        if earlier != sen.provision:
+            reasons.append(
+                f"Two SEN records start on {day}, with SENprovision {earlier} and "
+                f"{sen.provision}: keep the right one"
+            )
+    history = [
+        f"SENprovision {sen.provision} ({retired_provision[sen.provision].name}) from "
+        f"{sen.start_date:%-d %B %Y}"
+        for sen in pupil.sen_history
+        if sen.provision in retired_provision
+    ]
+    latest = max(pupil.sen_history, key=lambda sen: sen.start_date, default=None)
+    if latest is not None and latest.provision in retired_provision:
+        # Nothing current to bring over: the child is admitted and the passport's SEN data is
+        # left as it is.
+        history += [f"SENtype {need.need_type}, SENtypeRank {need.rank}" for need in pupil.needs]
+        if reasons:
+            raise _Skip(*reasons)
+        retired = retired_provision[latest.provision]
+        return _SenData(
+            None,
+            [],
+            history,
+            [
+                f"SEN history kept: the latest SEN record is SENprovision {latest.provision} "
+                f"({retired.name}, last in the {retired.last_census} census, now "
+                f"{retired.replaced_by}), so the file gives no current SEN provision and the "
+                "passport's is not changed"
+            ],
         )
-    elif len(set(ranks)) != len(ranks):
-        reasons.append("Two needs have the same rank: each need must have its own rank")
+    provision = None if latest is None else latest.provision
+    notes: list[str] = []
+    maximum = pack.needs.ranked_needs_max
+    current = [need for need in pupil.needs if need.need_type not in retired_needs]
+    for need in pupil.needs:
+        if need.need_type in retired_needs:
+            retired = retired_needs[need.need_type]
+            history.append(f"SENtype {need.need_type} ({retired.name}), SENtypeRank {need.rank}")
+            notes.append(
+                f"SENtype {need.need_type} kept as history: {retired.name} was last a census "
+                f"need in {retired.last_census} (now {retired.replaced_by})"
+            )
+        elif pack.need_type(need.need_type) is None:
+            reasons.append(
+                f"SENtype {need.need_type} is not a census need code: use one of "
+                f"{', '.join(n.code for n in pack.needs.type)}"
+            )
+        if not 1 <= need.rank <= maximum:
+            reasons.append(f"SENtypeRank {need.rank} for {need.need_type}: {_ranks_words(maximum)}")
+    by_rank: dict[int, str] = {}
+    for need in current:
+        other = by_rank.setdefault(need.rank, need.need_type)
+        if other != need.need_type:
+            reasons.append(
+                f"SENtypeRank {need.rank} is given to both {other} and {need.need_type}: each "
+                f"rank is used once ({_ranks_words(maximum)})"
+            )
+    codes = [need.need_type for need in current]
+    for code in dict.fromkeys(code for code in codes if codes.count(code) > 1):
+        reasons.append(f"SENtype {code} appears more than once: list each need once")
+    current.sort(key=lambda need: need.rank)
+    need_types = [need.need_type for need in current]
+    described = pack.provision(provision) if provision is not None else None
+    if provision is None and pupil.needs:
+        reasons.append(
+            f"SENneeds {', '.join(n.need_type for n in pupil.needs)} but no SEN record in "
+            "SENhistory: add a SEN record with its StartDate and SENprovision (K or E)"
+        )
+    elif described is not None and not described.allows_need_types and need_types:
+        reasons.append(
+            f"SENprovision {provision} ({described.name}) has SENtype {', '.join(need_types)}: "
+            "remove the needs, or change SENprovision"
+        )
+    elif described is not None and described.allows_need_types and not current:
+        replaced = [retired_needs[n.need_type] for n in pupil.needs]
+        if replaced:
+            reasons.append(
+                f"SENtype {replaced[0].code} is no longer a census need (now "
+                f"{replaced[0].replaced_by}): with SENprovision {provision} the pupil needs a "
+                "current primary need, SENtypeRank 1"
+            )
+        else:
+            reasons.append(
+                f"SENprovision {provision} ({described.name}) needs a primary need: a SENneed "
+                "with SENtypeRank 1"
+            )
+    elif current and current[0].rank != 1 and len(current) == len(pupil.needs):
+        reasons.append(
+            f"SENtypeRank {current[0].rank} for {current[0].need_type} has no SENtypeRank 1 "
+            "beside it: the primary need is rank 1"
+        )
+    elif current and current[0].rank != 1:
+        notes.append(
+            f"{need_types[0]} is now the primary need, as the rank 1 need was a retired code: "
+            "check the passport's needs"
+        )
+    for code in need_types:
+        need_type = pack.need_type(code)
+        if (
+            described is not None
+            and need_type is not None
+            and need_type.only_with_provision
+            and provision not in need_type.only_with_provision
+        ):
+            allowed = " or ".join(
+                f"{p.name} ({p.code})"
+                for p in map(pack.provision, need_type.only_with_provision)
+                if p is not None
+            )
+            reasons.append(
+                f"{code} is only valid with {allowed}, not with {described.name} ({provision})"
+            )
     if reasons:
-        raise _Skip(*reasons)
-    provision = max(pupil.sen_history, key=lambda sen: sen.start_date).provision if starts else None
-    need_types = [need.need_type for need in sorted(pupil.needs, key=lambda n: n.rank)]
-    if provision is None and need_types:
-        raise _Skip("The pupil has SEN needs but no SEN history: add the SEN provision (E or K)")
+        raise _Skip(*dict.fromkeys(reasons))
     if provision is not None:
         try:
             check_needs(provision, need_types, [])
         except ValidationError as exc:
-            raise _Skip(
-                *(message for messages in exc.message_dict.values() for message in messages)
-            ) from exc
-    return provision, need_types
+            raise _Skip(*_messages(exc)) from exc
+    return _SenData(provision, need_types, history, notes)
 
 
 def _find_or_create_child(pupil: CtfPupil, upn: str) -> tuple[Child, bool]:
@@ -212,8 +398,6 @@ def _find_or_create_child(pupil: CtfPupil, upn: str) -> tuple[Child, bool]:
         # The sending school's MIS issued this UPN; an LA code from outside England is expected.
         upn_la_code_confirmed=True,
     )
-    if details.date_of_birth > today():
-        raise _Skip("The date of birth is in the future")
     identifiers = checked_identifiers(details)
     child = Child(
         given_name=details.given_name,
@@ -255,6 +439,16 @@ class _Ready:
     child: Child | None = None
     created: bool = False
     held_at: _HeldAt | None = None
+    # SEN records and needs in codes retired in 2014, kept in the passport's needs description.
+    history: list[str] = field(default_factory=list)
+
+    def needs_description(self, context: _Context) -> str:
+        if not self.history:
+            return context.needs_description
+        return (
+            f"{context.needs_description} Earlier SEN history in the file, in census codes used "
+            f"before the 2014 reforms: {'; '.join(self.history)}."
+        )
 
     @property
     def position(self) -> int:
@@ -386,7 +580,7 @@ def _hold_for_confirmation(held: Sequence[_Ready], context: _Context) -> set[int
                     source_name=context.header.source_name[:200],
                     sen_provision=ready.provision or "",
                     need_types=ready.need_types,
-                    needs_description=context.needs_description,
+                    needs_description=ready.needs_description(context),
                 )
             )
             outcome = "waiting for the child's current school, or the local authority, to confirm"
@@ -456,26 +650,36 @@ def _needs_note(ready: _Ready) -> str:
 
 
 def _checked(pupil: CtfPupil, context: _Context) -> _Ready:
-    """Check what can be checked without the database; raise _Skip with the reasons."""
+    """Check what can be checked without the database; raise _Skip with the reasons.
+
+    Nothing here depends on what the service holds, so a refusal says nothing about whether the
+    child or their date of birth is on record.
+    """
     if pupil.problems:
         raise _Skip(*pupil.problems)
     upn = normalise(pupil.upn)
     if upn in context.repeated:
         raise _Skip(
-            "Duplicate pupil: this UPN appears more than once in the file. Send one record per pupil"
+            f"UPN {upn[:13]} appears more than once in the file: every copy is refused, as we "
+            "cannot tell which is right. Send one record per pupil"
         )
     check = check_upn(upn)
     if check.errors:
-        raise _Skip(f"Invalid UPN: the UPN {check.errors[0]}")
-    assert pupil.date_of_birth is not None
-    if context.starts_on < pupil.date_of_birth:
+        raise _Skip(f"UPN {upn[:13]} {check.errors[0]}")
+    dob = pupil.date_of_birth
+    assert dob is not None
+    if dob > today():
+        raise _Skip(f"Date of birth {dob.isoformat()} is in the future (DOB in the file)")
+    if context.starts_on < dob:
         raise _Skip(
-            f"The admission date ({context.starts_on:%-d %B %Y}) is before the date of birth: "
-            "check the date of birth"
+            f"Date of birth {dob.isoformat()} is after the first day at "
+            f"{context.destination.name} ({context.starts_on:%-d %B %Y}): check DOB in the "
+            "sending school's MIS, or choose a later first day"
         )
-    provision, need_types = _provision_and_needs(pupil, context.header.generated_at.date())
+    sen = _provision_and_needs(pupil, context.header.generated_at.date())
     notes = [f"The UPN {check.warnings[0]}"] if check.warnings else []
-    return _Ready(pupil, upn, provision, need_types, notes)
+    notes += pupil.warnings + sen.notes
+    return _Ready(pupil, upn, sen.provision, sen.need_types, notes, history=sen.history)
 
 
 def _import_pupil(ready: _Ready, context: _Context) -> tuple[Outcome, int | None, list[str]]:
@@ -495,7 +699,7 @@ def _import_pupil(ready: _Ready, context: _Context) -> tuple[Outcome, int | None
             child,
             sen_provision=provision,
             need_types=need_types,
-            needs_description=context.needs_description,
+            needs_description=ready.needs_description(context),
             by=by,
         )
         changed = brought.passport_started or brought.needs_changed
@@ -528,8 +732,6 @@ def _validated(instance: Child | Passport | RankedNeed, exclude: list[str]) -> N
 def _new_child(ready: _Ready) -> Child:
     pupil = ready.pupil
     assert pupil.date_of_birth is not None
-    if pupil.date_of_birth > today():
-        raise _Skip("The date of birth is in the future")
     child = Child(
         given_name=pupil.forename[:100],
         family_name=pupil.surname[:100],
@@ -547,8 +749,12 @@ def _passport_with_needs(ready: _Ready, child: Child, context: _Context) -> Pass
     if ready.provision is not None:
         passport.sen_provision = ready.provision
         passport.broad_areas = broad_areas_with(passport, ready.need_types)
-        passport.needs_description = context.needs_description
+        passport.needs_description = ready.needs_description(context)
         passport.version = 2
+    elif ready.history:
+        # No current SEN data, but the file's older SEN history is kept where the family and
+        # the next school read it.
+        passport.needs_description = ready.needs_description(context)
     _validated(passport, ["child", "updated_by"])
     return passport
 
@@ -691,7 +897,8 @@ def _write_chunk(
                         sen_provision=ready.provision,
                         need_types=ready.need_types,
                         broad_areas=broad_areas_with(passport, ready.need_types),
-                        needs_description=passport.needs_description or context.needs_description,
+                        needs_description=passport.needs_description
+                        or ready.needs_description(context),
                         by=by,  # type: ignore[arg-type]
                     )
                 except ValidationError as exc:
@@ -804,6 +1011,13 @@ def open_ctf(source: Source) -> tuple[CtfReader, Survey]:
         raise
 
 
+def _pupils_noting_warnings(reader: CtfReader, warnings: list[str]) -> Iterator[CtfPupil]:
+    for item in reader.read():
+        if isinstance(item, CtfPupil):
+            warnings.extend(w for w in item.warnings if w not in warnings)
+            yield item
+
+
 def import_ctf(
     source: Source,
     *,
@@ -818,7 +1032,8 @@ def import_ctf(
 
     Raise CtfError when the file as a whole cannot be imported (nothing is written), and
     PermissionDenied when `allowed_settings` is given and does not hold the destination.
-    `starts_on` is the first day on roll at the destination; the file's date by default.
+    `starts_on` is the first day on roll at the destination; the file's date by default (the
+    upload page offers the next school day instead).
     A pupil on roll at a setting the importer does not act for becomes a PendingTransfer, with
     nothing admitted or changed until that setting or the local authority confirms it; so does
     one on no roll who left for home education or England or was never enrolled, for the LA.
@@ -838,6 +1053,11 @@ def import_ctf(
             raise PermissionDenied(
                 f"The file is for {destination.name}: only its SENCO or head can import it"
             )
+        if starts_on is not None:
+            try:
+                check_start_date(starts_on, subject="The first day")
+            except ValidationError as exc:
+                raise FirstDayError(exc.messages[0]) from exc
         report = ImportReport(header, destination, starts_on or header.generated_at.date())
         adds_children = scope(by, Duty.ADD_CHILDREN) if by is not None else Scope(Duty.ADD_CHILDREN)
         context = _Context(
@@ -849,7 +1069,7 @@ def import_ctf(
             acting_for=adds_children.settings,
             role=role_at(by, destination) if by is not None else "",
         )
-        pupils = (item for item in reader.read() if isinstance(item, CtfPupil))
+        pupils = _pupils_noting_warnings(reader, report.warnings)
         while chunk := list(islice(pupils, chunk_size)):
             for result in _import_chunk(chunk, context):
                 report.pupils.append(result)

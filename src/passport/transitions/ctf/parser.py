@@ -25,7 +25,6 @@ CTF_VERSION = "25"
 # The DfE convention for a destination that is not known.
 UNKNOWN_LEA = "MMM"
 UNKNOWN_ESTAB = "MMMM"
-SEN_PROVISIONS = ("E", "K", "N")
 
 _PROLOG_BYTES = 64 * 1024
 _ROOT_START = re.compile(rb"<[A-Za-z_]")
@@ -65,7 +64,8 @@ class CtfHeader:
 
 @dataclass(frozen=True)
 class CtfSen:
-    """One period of SEN provision: E (EHC plan), K (SEN support) or N (no SEN)."""
+    """One period of SEN provision: E (EHC plan), K (SEN support) or N (no SEN), or a code
+    retired in 2014 (A, P, S) in an older pupil's history."""
 
     start_date: dt.date
     provision: str
@@ -92,6 +92,8 @@ class CtfPupil:
     sen_history: list[CtfSen] = field(default_factory=list)
     needs: list[CtfNeed] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    # What was read but should be fixed at source, like needs in the pre-CTF 25 place.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -230,38 +232,80 @@ def _header(element: etree._Element) -> CtfHeader:
     )
 
 
+# CTF 25 keeps a pupil's needs in Pupil > SENhistory > SENneeds. This service's exports wrote them
+# beside SENhistory before it followed the specification: such files are still read, with this.
+OLD_NEEDS_WARNING = (
+    "SENneeds is outside SENhistory, the shape of this service's exports before it followed "
+    "CTF 25 (Pupil > SENhistory > SENneeds): the needs were read anyway. Files from a school's "
+    "MIS keep them inside SENhistory"
+)
+
+
+def _needs(element: etree._Element, problems: list[str]) -> list[CtfNeed]:
+    needs: list[CtfNeed] = []
+    for need in element.iterfind("SENneed"):
+        need_type, raw_rank = _text(need, "SENtype"), _text(need, "SENtypeRank")
+        if not need_type:
+            problems.append(f"A SENneed has no SENtype (SENtypeRank {raw_rank[:10] or 'empty'})")
+        elif not raw_rank.isdigit():
+            problems.append(
+                f"SENtypeRank {raw_rank[:10] or 'empty'} for {need_type[:10]} is not a rank: "
+                "ranks are 1 (primary) and 2 (secondary)"
+            )
+        else:
+            needs.append(CtfNeed(need_type[:10], int(raw_rank)))
+    return needs
+
+
 def _pupil(element: etree._Element, position: int) -> CtfPupil:
-    """Read one Pupil; what is wrong with it goes in `problems`, so the rest of the file goes on."""
+    """Read one Pupil; what is wrong with it goes in `problems`, so the rest of the file goes on.
+
+    Each problem names the element and the value, so the sending school can find and fix it.
+    Codes are kept as written: whether they are current, retired or unknown is for the importer,
+    which reads the policy pack.
+    """
     problems: list[str] = []
+    warnings: list[str] = []
     upn = _text(element, "UPN")
     if not upn:
-        problems.append("The pupil has no UPN: a CTF pupil is matched by UPN")
+        problems.append("UPN is missing: a CTF pupil is matched by UPN")
     surname, forename = _text(element, "Surname"), _text(element, "Forename")
-    if not (surname and forename):
-        problems.append("The pupil has no Surname or Forename")
+    if not surname:
+        problems.append("Surname is missing")
+    if not forename:
+        problems.append("Forename is missing")
     raw_dob = _text(element, "DOB")
     dob = _date(raw_dob)
     if dob is None:
-        problems.append(f"The date of birth {raw_dob[:20]!r} is not a date like 2014-03-21")
+        problems.append(f"DOB {raw_dob[:20] or 'empty'} is not a date like 2014-03-21")
     history: list[CtfSen] = []
     for sen in element.iterfind("SENhistory/SEN"):
         raw_start, provision = _text(sen, "StartDate"), _text(sen, "SENprovision")
         start = _date(raw_start)
         if start is None:
-            problems.append(f"The SEN start date {raw_start[:20]!r} is not a date like 2021-09-01")
-        if provision not in SEN_PROVISIONS:
-            problems.append(f"The SEN provision {provision[:10]!r} is not E, K or N")
-        if start is not None and provision in SEN_PROVISIONS:
-            history.append(CtfSen(start, provision))
+            problems.append(
+                f"SEN StartDate {raw_start[:20] or 'empty'} is not a date like 2021-09-01"
+            )
+        if not provision:
+            problems.append(
+                f"SEN record starting {raw_start[:20] or '(no date)'} has no SENprovision"
+            )
+        if start is not None and provision:
+            history.append(CtfSen(start, provision[:10]))
     needs: list[CtfNeed] = []
-    for need in element.iterfind("SENneeds/SENneed"):
-        need_type, raw_rank = _text(need, "SENtype"), _text(need, "SENtypeRank")
-        if not need_type:
-            problems.append("A SEN need has no SENtype")
-        if not raw_rank.isdigit():
-            problems.append(f"The need rank {raw_rank[:10]!r} is not a whole number, 1 or 2")
-        elif need_type:
-            needs.append(CtfNeed(need_type, int(raw_rank)))
+    inside = element.find("SENhistory/SENneeds")
+    outside = element.find("SENneeds")
+    if inside is not None:
+        needs = _needs(inside, problems)
+        if outside is not None and len(outside):
+            warnings.append(
+                "SENneeds appears both inside and outside SENhistory: only the one inside "
+                "SENhistory (CTF 25) was read"
+            )
+    elif outside is not None:
+        needs = _needs(outside, problems)
+        if needs:
+            warnings.append(OLD_NEEDS_WARNING)
     return CtfPupil(
         position=position,
         upn=upn,
@@ -272,6 +316,7 @@ def _pupil(element: etree._Element, position: int) -> CtfPupil:
         sen_history=history,
         needs=needs,
         problems=problems,
+        warnings=warnings,
     )
 
 

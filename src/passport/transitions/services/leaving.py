@@ -1,4 +1,10 @@
-"""Recording a child leaving a setting's roll, and where they went."""
+"""Recording a child leaving a setting's roll, where they went, and when their record is due.
+
+Leaving starts the record-transfer clock: the school sends the pupil's common transfer file
+within 15 school days of the pupil ceasing to be registered (Education (Pupil Information)
+(England) Regulations 2005 reg 9(3); the number is the policy pack's
+`timescales.record_transfer_school_days`).
+"""
 
 from __future__ import annotations
 
@@ -10,10 +16,26 @@ from django.db.models import Q
 
 from passport.audit import services as audit
 from passport.children.models import Child, Enrolment
+from passport.core.clocks import Clock, deadline
+from passport.core.schooldays import BeyondKnownCalendar, calendar_for
 from passport.organisations.models import Setting
 from passport.people.models import User
 from passport.transitions.models import Leaving
 from passport.transitions.services.roll_changes import ON_ROLL, roll_change
+
+
+def record_due_on(setting: Setting, last_day: dt.date) -> dt.date | None:
+    """Return the last day to send the leaver's common transfer file: 15 school days after
+    `last_day` on the setting's local authority's term dates, or None when those dates do not
+    reach that far (the leavers page then says to add them)."""
+    try:
+        return deadline(
+            Clock.RECORD_TRANSFER,
+            last_day,
+            calendar=calendar_for(setting.local_authority.code),
+        )
+    except BeyondKnownCalendar:
+        return None
 
 
 def record_leaving(
@@ -60,6 +82,7 @@ def record_leaving(
                 "destination": destination,
                 "destination_detail": destination_detail,
                 "recorded_by": by,
+                "record_due_on": record_due_on(setting, last_day),
             },
         )
         audit.record_many(
@@ -75,3 +98,18 @@ def record_leaving(
             ]
         )
     return leaving
+
+
+LEAVERS_SHOWN_WEEKS = 13  # about a term: long enough to see every record still to send
+
+
+def recent_leavers(setting_ids: list[int], on: dt.date) -> list[Leaving]:
+    """Return the children who left these settings' rolls in the last term or leave later,
+    soonest record due first."""
+    since = on - dt.timedelta(weeks=LEAVERS_SHOWN_WEEKS)
+    return sorted(
+        Leaving.objects.filter(setting_id__in=setting_ids, last_day__gte=since).select_related(
+            "child", "setting"
+        ),
+        key=lambda leaving: (leaving.record_due_on or dt.date.max, leaving.pk),
+    )

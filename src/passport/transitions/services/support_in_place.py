@@ -12,6 +12,7 @@ from django.db.models import Q
 
 from passport.core.dates import today
 from passport.core.policy import current_pack
+from passport.core.schooldays import BeyondKnownCalendar
 from passport.passports import services as passport_services
 from passport.passports.models import Passport, SupportItem
 from passport.people.models import User
@@ -78,7 +79,17 @@ def confirm_support_in_place(
         Admission.objects.select_for_update().filter(pk=admission.pk).first()
         if SupportConfirmation.objects.filter(admission=admission).exists():
             raise ValidationError({"__all__": "Support in place has already been confirmed"})
-        measured = time_to_support(admission.starts_on, on, admission.setting.local_authority.code)
+        try:
+            measured = time_to_support(
+                admission.starts_on, on, admission.setting.local_authority.code
+            )
+        except BeyondKnownCalendar as exc:
+            raise ValidationError(
+                {
+                    "__all__": f"Support in place cannot be measured in school days yet: {exc}. "
+                    "Ask the local authority to add its term dates."
+                }
+            ) from exc
         confirmation = SupportConfirmation.objects.create(
             admission=admission,
             passport_read=True,

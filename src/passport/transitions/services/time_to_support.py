@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from passport.core.dates import today
 from passport.core.policy import current_pack
-from passport.core.schooldays import TermCalendar, calendar_for
+from passport.core.schooldays import BeyondKnownCalendar, TermCalendar, calendar_for
 from passport.transitions.models import Admission
 
 
@@ -42,20 +42,26 @@ def _due_on(calendar: TermCalendar, starts_on: dt.date, school_days: int) -> dt.
     return calendar.add_school_days(first, school_days - 1)
 
 
-def confirmation_due_on(admission: Admission) -> dt.date:
-    """Return the last day support may be confirmed on time (the policy pack's school days)."""
-    return _due_on(
-        calendar_for(admission.setting.local_authority.code),
-        admission.starts_on,
-        current_pack().transitions.support_confirmation_school_days,
-    )
+def confirmation_due_on(admission: Admission) -> dt.date | None:
+    """Return the last day support may be confirmed on time (the policy pack's school days), or
+    None when the local authority's term dates do not reach that far."""
+    try:
+        return _due_on(
+            calendar_for(admission.setting.local_authority.code),
+            admission.starts_on,
+            current_pack().transitions.support_confirmation_school_days,
+        )
+    except BeyondKnownCalendar:
+        return None
 
 
 def is_overdue(admission: Admission, on: dt.date | None = None) -> bool:
-    """Return whether support is still unconfirmed after the day it was due."""
+    """Return whether support is still unconfirmed after the day it was due (never, when the
+    due day cannot be known)."""
     if getattr(admission, "confirmation", None) is not None:
         return False
-    return (on or today()) > confirmation_due_on(admission)
+    due_on = confirmation_due_on(admission)
+    return due_on is not None and (on or today()) > due_on
 
 
 def overdue_on(on: dt.date) -> Callable[[str, dt.date], bool]:
@@ -71,7 +77,10 @@ def overdue_on(on: dt.date) -> Callable[[str, dt.date], bool]:
             calendar = calendars.get(la_code) or calendars.setdefault(
                 la_code, calendar_for(la_code)
             )
-            answers[key] = on > _due_on(calendar, starts_on, school_days)
+            try:
+                answers[key] = on > _due_on(calendar, starts_on, school_days)
+            except BeyondKnownCalendar:
+                answers[key] = False  # no due day without term dates: the LA is warned instead
         return answers[key]
 
     return overdue

@@ -183,32 +183,39 @@ def test_sending_senco_records_a_move_and_the_receiving_setting_gets_the_passpor
     sending = staff(Role.SENCO, move["primary"])
     client.force_login(sending)
     starts = dt.date.today() + dt.timedelta(days=7)
+    child = move["child"].pk
 
-    response = client.post(
-        reverse("record-move", args=[move["child"].pk]),
+    client.post(reverse("record-move", args=[child]), {"destination": "another_setting"})
+    client.post(
+        reverse("move-find-setting", args=[child]) + f"?q={move['secondary'].urn}",
+        {"setting": move["secondary"].pk},
+    )
+    client.post(
+        reverse("move-details", args=[child]),
         {
-            "destination": "another_setting",
-            "urn": move["secondary"].urn,
             "registration": "main",
             "starts_on-day": starts.day,
             "starts_on-month": starts.month,
             "starts_on-year": starts.year,
         },
     )
+    response = client.post(reverse("move-check", args=[child]))
 
     assert response.status_code == 302
     assert Admission.objects.get().setting == move["secondary"]
 
 
-def test_a_move_to_an_unknown_urn_is_refused_with_a_message(client, move):
+def test_a_move_cannot_be_recorded_by_typing_a_urn(client, move):
+    # Issue 19: a mistyped but valid URN moved the child at once. The first page now only asks
+    # where the child is going; the school is found by name and checked before anything moves.
     client.force_login(staff(Role.SENCO, move["primary"]))
 
-    page = client.post(
+    response = client.post(
         reverse("record-move", args=[move["child"].pk]),
-        {"destination": "another_setting", "urn": "999999"},
-    ).content.decode()
+        {"destination": "another_setting", "urn": move["secondary"].urn},
+    )
 
-    assert "No setting has that URN" in page
+    assert response["Location"] == reverse("move-find-setting", args=[move["child"].pk])
     assert not Admission.objects.exists()
 
 

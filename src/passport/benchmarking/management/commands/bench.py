@@ -3,6 +3,7 @@
     passport bench generate --scale 0.05 [--seed 2026]
     passport bench sessions --sencos 32 --caseworkers 8 --out sessions.json
     passport bench wave --children 2000 [--out wave.json]
+    passport bench pdf [--repeats 5] [--out pdf.json]
 
 All three refuse to run with production settings: they write made-up children and sessions.
 """
@@ -19,6 +20,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from passport.benchmarking import generator as gen
+from passport.benchmarking.documents import time_passport_pdf
 from passport.benchmarking.loading import DatabaseSink, database_size
 from passport.benchmarking.sessions import (
     bench_sessions,
@@ -59,6 +61,9 @@ class Command(BaseCommand):
         wave = actions.add_parser("wave", help="Time a September wave of admissions")
         wave.add_argument("--children", type=int, default=2000)
         wave.add_argument("--out", type=Path)
+        pdf = actions.add_parser("pdf", help="Time the full passport PDF download")
+        pdf.add_argument("--repeats", type=int, default=5)
+        pdf.add_argument("--out", type=Path)
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -68,6 +73,19 @@ class Command(BaseCommand):
         action = options["action"]
         if action == "generate":
             self._generate(options)
+        elif action == "pdf":
+            try:
+                timing = time_passport_pdf(repeats=options["repeats"])
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+            if options.get("out"):
+                options["out"].write_text(json.dumps(timing))
+            self.stdout.write(
+                f"Full passport PDF for child {timing['child']} ({timing['support_items']} support "
+                f"items, {timing['bytes']:,} bytes): median {timing['median_seconds']} s, "
+                f"max {timing['max_seconds']} s over {timing['repeats']} downloads "
+                f"(target under {timing['target_seconds']} s)"
+            )
         elif action == "sessions":
             found = bench_sessions(
                 sencos=options["sencos"],

@@ -15,6 +15,7 @@ from passport.people.models import Role, User
 from passport.testing.factories import child_on_roll, staff
 from passport.transitions.ctf.parser import CtfReader
 from passport.transitions.ctf.tests.conftest import ctf, pupil
+from passport.transitions.models import Admission
 from passport.transitions.services import record_admission
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +46,49 @@ def test_the_receiving_senco_uploads_a_ctf_and_gets_the_report(
         "pending_transfer": 0,
     }
     assert report["destination_setting_id"] == secondary.pk
-    assert report["pupils"][1]["reasons"][0].startswith("Invalid UPN")
+    assert report["pupils"][1]["reasons"][0].startswith("UPN M873200100002 has the wrong check")
+    assert report["result"] == "partly_imported"
+    assert report["summary"].startswith("Some pupils were refused")
+    assert report["starts_on"] == "2025-07-18"  # the file's DateTime when none is given
+    assert "source_name" not in report and b"Oak Primary" not in response.content
+
+
+def test_the_first_day_is_sent_beside_the_file(
+    client: Client, secondary: Setting, secondary_senco: User
+) -> None:
+    client.force_login(secondary_senco)
+
+    response = client.post(
+        "/api/ctf/imports",
+        {
+            "file": SimpleUploadedFile("ctf.xml", ctf(pupil(MAYA)), "application/xml"),
+            "starts_on": "2025-09-03",
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.json()["starts_on"] == "2025-09-03"
+    assert response.json()["result"] == "imported"
+    assert Admission.objects.get().starts_on == dt.date(2025, 9, 3)
+
+
+def test_an_implausible_first_day_is_a_422_naming_starts_on(
+    client: Client, secondary: Setting, secondary_senco: User
+) -> None:
+    client.force_login(secondary_senco)
+
+    response = client.post(
+        "/api/ctf/imports",
+        {
+            "file": SimpleUploadedFile("ctf.xml", ctf(pupil(MAYA)), "application/xml"),
+            "starts_on": "2099-09-03",
+        },
+    )
+
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "starts_on"
+    assert "The first day must be on or before" in response.json()["errors"][0]["message"]
+    assert not Child.objects.exists()
 
 
 def test_a_senco_of_another_setting_cannot_import_into_the_destination(

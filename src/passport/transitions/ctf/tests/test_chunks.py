@@ -70,7 +70,7 @@ def test_pupils_in_several_chunks_are_reported_in_file_order(
     ("bad", "reason"),
     [
         ({"surname": "<b>Hughes</b>"}, "must not contain HTML"),
-        ({"needs": [("SLCN", 1), ("ASD", 3)]}, "Need rank 3"),
+        ({"needs": [("SLCN", 1), ("ASD", 3)]}, "SENtypeRank 3 for ASD"),
     ],
     ids=["markup-in-name", "bad-rank"],
 )

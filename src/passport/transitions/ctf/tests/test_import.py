@@ -99,30 +99,73 @@ def test_a_need_rank_of_3_skips_that_pupil_and_the_others_are_imported(
 
     outcome, reasons = outcomes(report)[BEN]
     assert outcome is Outcome.SKIPPED
-    assert reasons[0].startswith("Need rank 3: a pupil has at most 2 ranked needs")
+    assert reasons == ["SENtypeRank 3 for ASD: ranks are 1 (primary) and 2 (secondary)"]
     assert set(Child.objects.values_list("upn", flat=True)) == {MAYA, ZOE}
+
+
+CENSUS_NEEDS = "SPLD, MLD, SLD, PMLD, SEMH, SLCN, ASD, HI, VI, MSI, PD, DS, OTH, NSA"
 
 
 @pytest.mark.parametrize(
     ("bad", "reason"),
     [
-        (pupil("M873200100002"), "Invalid UPN: the UPN has the wrong check letter"),
-        (pupil(BEN, provision="E", needs=[("NSA", 1)]), "can only be used with SEN support"),
+        (pupil("M873200100002"), "UPN M873200100002 has the wrong check letter"),
+        (
+            pupil(BEN, provision="E", needs=[("NSA", 1)]),
+            "NSA is only valid with SEN support (K), not with Education, health and care plan (E)",
+        ),
         (
             pupil(BEN, sen_start=dt.date(2010, 1, 1)),
-            "Dates out of order: a SEN start date is before",
+            "SEN StartDate 2010-01-01 is before the date of birth 2014-03-21",
         ),
         (
             pupil(BEN, sen_start=dt.date(2026, 1, 1)),
-            "Dates out of order: a SEN start date is after",
+            "SEN StartDate 2026-01-01 is after the file's DateTime (2025-07-18)",
         ),
-        (pupil(BEN, needs=[("SLCN", 1), ("ASD", 1)]), "Two needs have the same rank"),
-        (pupil(BEN, needs=[("SLCN", 1), ("SLCN", 2)]), "must be different from the primary need"),
-        (pupil(BEN, needs=[("XYZ", 1)]), "XYZ is not a need type"),
-        (pupil(BEN, provision=None), "needs but no SEN history"),
+        (
+            pupil(BEN, needs=[("SLCN", 1), ("ASD", 1)]),
+            "SENtypeRank 1 is given to both SLCN and ASD: each rank is used once (ranks are 1 "
+            "(primary) and 2 (secondary))",
+        ),
+        (
+            pupil(BEN, needs=[("SLCN", 1), ("SLCN", 2)]),
+            "SENtype SLCN appears more than once: list each need once",
+        ),
+        (
+            pupil(BEN, needs=[("XYZ", 1)]),
+            f"SENtype XYZ is not a census need code: use one of {CENSUS_NEEDS}",
+        ),
+        (
+            pupil(BEN, provision=None),
+            "SENneeds SLCN but no SEN record in SENhistory: add a SEN record with its StartDate "
+            "and SENprovision (K or E)",
+        ),
         (
             pupil(BEN, dob=dt.date(2025, 9, 1), sen_start=dt.date(2025, 9, 2)),
-            "before the date of birth",
+            "Date of birth 2025-09-01 is after the first day at Gorse Hill Academy (18 July "
+            "2025): check DOB in the sending school's MIS, or choose a later first day",
+        ),
+        (
+            pupil(BEN, dob=dt.date(2099, 1, 4)),
+            "Date of birth 2099-01-04 is in the future (DOB in the file)",
+        ),
+        (
+            pupil(BEN, needs=[]),
+            "SENprovision K (SEN support) needs a primary need: a SENneed with SENtypeRank 1",
+        ),
+        (
+            pupil(BEN, provision="N"),
+            "SENprovision N (No special educational need) has SENtype SLCN: remove the needs, "
+            "or change SENprovision",
+        ),
+        (
+            pupil(BEN, needs=[("ASD", 2)]),
+            "SENtypeRank 2 for ASD has no SENtypeRank 1 beside it: the primary need is rank 1",
+        ),
+        (
+            pupil(BEN, provision="X"),
+            "SENprovision X (from 2020-09-03) is not a census code: use K (SEN support), "
+            "E (Education, health and care plan), N (No special educational need)",
         ),
     ],
     ids=[
@@ -135,16 +178,22 @@ def test_a_need_rank_of_3_skips_that_pupil_and_the_others_are_imported(
         "unknown-need",
         "no-history",
         "born-after-start",
+        "born-in-the-future",
+        "support-without-a-need",
+        "no-sen-with-needs",
+        "secondary-without-primary",
+        "unknown-provision",
     ],
 )
-def test_a_pupil_with_bad_data_is_skipped_with_the_reason(
+def test_a_pupil_with_bad_data_is_skipped_with_the_element_and_value_named(
     secondary: Setting, secondary_senco: User, bad, reason: str
 ) -> None:
     report = import_ctf(ctf(pupil(MAYA), bad), by=secondary_senco)
 
     outcome, reasons = report.pupils[1].outcome, report.pupils[1].reasons
     assert outcome is Outcome.SKIPPED
-    assert any(reason in text for text in reasons), reasons
+    assert any(text.startswith(reason) for text in reasons), reasons
+    assert not any("Select the primary need" in text for text in reasons)
     assert list(Child.objects.values_list("upn", flat=True)) == [MAYA]
 
 
@@ -154,7 +203,7 @@ def test_a_pupil_twice_in_one_file_is_skipped_both_times(
     report = import_ctf(ctf(pupil(MAYA), pupil(BEN), pupil(MAYA)), by=secondary_senco)
 
     assert [p.outcome for p in report.pupils] == [Outcome.SKIPPED, Outcome.CREATED, Outcome.SKIPPED]
-    assert report.pupils[0].reasons[0].startswith("Duplicate pupil")
+    assert report.pupils[0].reasons[0].startswith(f"UPN {MAYA} appears more than once in the file")
     assert list(Child.objects.values_list("upn", flat=True)) == [BEN]
 
 
@@ -164,7 +213,10 @@ def test_an_admission_date_before_the_date_of_birth_skips_the_pupil(
     report = import_ctf(ctf(pupil(MAYA)), by=secondary_senco, starts_on=dt.date(2010, 9, 1))
 
     assert report.pupils[0].outcome is Outcome.SKIPPED
-    assert "before the date of birth" in report.pupils[0].reasons[0]
+    reason = report.pupils[0].reasons[0]
+    assert reason.startswith(
+        "Date of birth 2014-03-21 is after the first day at Gorse Hill Academy (1 September 2010)"
+    )
     assert not Child.objects.exists()
 
 

@@ -161,7 +161,7 @@ def test_a_pupil_with_a_bad_date_is_read_with_the_problem_noted() -> None:
 
     _, pupils = read_all(content)
 
-    assert pupils[0].problems == ["The date of birth '21/03/2014' is not a date like 2014-03-21"]
+    assert pupils[0].problems == ["DOB 21/03/2014 is not a date like 2014-03-21"]
 
 
 def test_the_first_pass_finds_repeated_upns() -> None:

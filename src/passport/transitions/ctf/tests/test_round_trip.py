@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from lxml import etree
 
 from passport.audit.models import AuditEvent
 from passport.children.models import Child
@@ -15,7 +16,7 @@ from passport.people.models import Role, User
 from passport.testing.factories import child_on_roll, staff
 from passport.transitions.ctf.exporter import export_ctf, leavers
 from passport.transitions.ctf.importer import import_ctf
-from passport.transitions.ctf.parser import CtfHeader, CtfReader
+from passport.transitions.ctf.parser import CtfHeader, CtfPupil, CtfReader
 from passport.transitions.services import record_admission
 
 pytestmark = pytest.mark.django_db
@@ -48,12 +49,18 @@ def year_6(primary: Setting, secondary: Setting, primary_senco: User) -> list[Ch
         child = child_on_roll(primary, upn=upn, date_of_birth=dt.date(2014, 3, 21))
         set_needs(
             child.passport,
-            sen_provision=provision,
+            sen_provision="K",
             need_types=needs,
             broad_areas=[],
             needs_description="Needs described by the primary",
             by=primary_senco,
         )
+        if provision == "E":
+            # An EHC plan comes from the local authority's plan records, not the needs page:
+            # here the passport is simply saved with it, as the plan service would leave it.
+            passport = Passport.objects.get(child=child)
+            passport.sen_provision = "E"
+            passport.save()
         record_admission(child, secondary, TODAY + dt.timedelta(days=7), by=primary_senco)
         children.append(child)
     return children
@@ -147,3 +154,46 @@ def test_round_trip_within_the_service_finds_the_passport_already_there(
 
     assert report.counts["unchanged"] == 3
     assert dict(Passport.objects.values_list("child__upn", "version")) == versions
+
+
+def test_the_export_puts_both_sen_blocks_inside_senhistory_as_ctf_25_does(
+    primary: Setting, year_6: list[Child], primary_senco: User
+) -> None:
+    export = export_ctf(primary, year_6, by=primary_senco)
+
+    document = etree.fromstring(export.content)
+    maya = document.find("CTFpupilData/Pupil")
+    assert maya is not None
+    assert maya.find("SENneeds") is None  # never beside SENhistory
+    assert [e.tag for e in maya.find("SENhistory")] == ["SEN", "SENneeds"]
+    assert [
+        (n.findtext("SENtype"), n.findtext("SENtypeRank"))
+        for n in maya.iterfind("SENhistory/SENneeds/SENneed")
+    ] == [("ASD", "1"), ("SLCN", "2")]
+    assert maya.findtext("SENhistory/SEN/SENprovision") == "E"
+
+
+def test_export_import_export_keeps_every_sen_provision_need_and_rank(
+    primary: Setting, secondary: Setting, year_6: list[Child], primary_senco: User
+) -> None:
+    first = export_ctf(primary, year_6, by=primary_senco)
+    Child.objects.filter(pk__in=[c.pk for c in year_6]).delete()
+    secondary_senco = staff(Role.SENCO, secondary)
+    report = import_ctf(first.content, by=secondary_senco)
+    assert not report.warnings
+
+    again = export_ctf(secondary, Child.objects.order_by("pk"), by=secondary_senco)
+
+    def sen_fields(content: bytes) -> dict[str, tuple[list[str], list[tuple[str, int]]]]:
+        with CtfReader(content) as reader:
+            pupils = [p for p in reader.read() if isinstance(p, CtfPupil)]
+        return {
+            p.upn: (
+                [s.provision for s in p.sen_history][-1:],
+                [(n.need_type, n.rank) for n in p.needs],
+            )
+            for p in pupils
+        }
+
+    assert sen_fields(again.content) == sen_fields(first.content)
+    assert sen_fields(first.content)["M873200100001"] == (["E"], [("ASD", 1), ("SLCN", 2)])

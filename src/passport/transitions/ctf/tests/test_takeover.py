@@ -125,6 +125,11 @@ def test_the_pending_transfer_keeps_the_files_needs_and_every_request_is_audited
     again = import_ctf(content, by=secondary_senco)
 
     assert [p.outcome for p in first.pupils + again.pupils] == [Outcome.PENDING_TRANSFER] * 2
+    # Waiting is not refused: `passport ctf import` exits 0.
+    assert (first.exit_status, first.headline) == (
+        0,
+        "No pupil was refused: some wait for their current school or the LA to confirm",
+    )
     pending = PendingTransfer.objects.get()
     assert (pending.child, pending.from_setting, pending.to_setting) == (
         maya_at_the_primary,

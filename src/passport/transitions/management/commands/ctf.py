@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from argparse import ArgumentParser
+import datetime as dt
+from argparse import ArgumentParser, ArgumentTypeError, RawDescriptionHelpFormatter
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +15,20 @@ from passport.access.standing import Duty, scope
 from passport.organisations.models import Setting
 from passport.people.models import User
 from passport.transitions.ctf.exporter import export_ctf, leavers
-from passport.transitions.ctf.importer import ImportReport, Outcome, import_ctf, open_ctf
+from passport.transitions.ctf.importer import ImportReport, Result, import_ctf, open_ctf
 from passport.transitions.ctf.parser import CtfError
+
+EXIT_STATUS_HELP = """exit status:
+  0  every pupil was imported, unchanged, or is waiting for a pending transfer
+  1  the file was refused whole, or nothing was imported (every pupil refused, or none in it)
+  2  some pupils were refused: the table says which and why; fix them and import again"""
+
+
+def first_day(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ArgumentTypeError(f"{value!r} is not a date like 2025-09-03") from None
 
 
 class Command(BaseCommand):
@@ -29,9 +42,20 @@ class Command(BaseCommand):
             dest="subcommand", required=True, metavar="{import,export}"
         )
         importing = subcommands.add_parser(
-            "import", help="Import a CTF 25 into the setting named as its destination"
+            "import",
+            help="Import a CTF 25 into the setting named as its destination",
+            description="Import a CTF 25 into the setting named as its destination.",
+            epilog=EXIT_STATUS_HELP,
+            formatter_class=RawDescriptionHelpFormatter,
         )
         importing.add_argument("file", type=Path, help="The CTF XML file")
+        importing.add_argument(
+            "--start-date",
+            type=first_day,
+            default=None,
+            metavar="YYYY-MM-DD",
+            help="The pupils' first day at the destination (default: the file's DateTime)",
+        )
         importing.add_argument(
             "--as",
             dest="as_email",
@@ -48,11 +72,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] == "import":
-            self._import(options["file"], options["as_email"])
+            self._import(options["file"], options["as_email"], options["start_date"])
         else:
             self._export(options["urn"], options["out"])
 
-    def _import(self, path: Path, as_email: str | None) -> None:
+    def _import(self, path: Path, as_email: str | None, starts_on: dt.date | None) -> None:
         user = None
         if as_email:
             user = User.objects.filter(email__iexact=as_email, is_active=True).first()
@@ -69,6 +93,7 @@ class Command(BaseCommand):
                 report = import_ctf(
                     path,
                     by=user,
+                    starts_on=starts_on,
                     opened=opened,
                     allowed_settings=Setting.objects.filter(
                         pk__in=scope(user, Duty.ADD_CHILDREN).settings
@@ -82,13 +107,21 @@ class Command(BaseCommand):
             except PermissionDenied as exc:
                 raise CommandError(str(exc)) from exc
         self._summary(report)
+        if report.result is not Result.IMPORTED:
+            raise CommandError(
+                f"{path.name}: {report.headline}",
+                returncode=report.exit_status,
+            )
 
     def _summary(self, report: ImportReport) -> None:
         header = report.header
+        # The file's SchoolName is free text anyone can write: only its DfE numbers are shown.
         self.stdout.write(
-            f"From {header.source_name or 'a school'} ({header.source_lea}{header.source_estab}) "
-            f"to {report.destination.name}, first day {report.starts_on:%-d %B %Y}"
+            f"From {header.source_lea}{header.source_estab} to {report.destination.name}, "
+            f"first day {report.starts_on:%-d %B %Y}"
         )
+        for warning in report.warnings:
+            self.stdout.write(f"Warning: {warning}")
         width = max([len(p.name) for p in report.pupils] + [4])
         self.stdout.write(f"{'#':>5}  {'UPN':13}  {'Name':{width}}  {'Outcome':16}  Reasons")
         for pupil in report.pupils:
@@ -96,9 +129,7 @@ class Command(BaseCommand):
                 f"{pupil.position:>5}  {pupil.upn[:13]:13}  {pupil.name:{width}}  "
                 f"{pupil.outcome.value:16}  {'; '.join(pupil.reasons)}"
             )
-        self.stdout.write(
-            ", ".join(f"{report.count(outcome)} {outcome.value}" for outcome in Outcome)
-        )
+        self.stdout.write(report.summary)
 
     def _export(self, urn: str, out: Path | None) -> None:
         setting = Setting.objects.filter(urn=urn).select_related("local_authority").first()
