@@ -11,6 +11,15 @@ BROWSER_FIXTURES = {"page", "context", "browser", "new_context"}
 TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server", "django_db_reset_sequences"}
 
 
+@pytest.fixture(autouse=True)
+def fresh_term_calendars() -> None:
+    """Start every test with no term calendar remembered: a test's term dates are rolled back
+    with its transaction, which sends no signal to forget the calendar built from them."""
+    from passport.core.schooldays import forget_calendars
+
+    forget_calendars()
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:

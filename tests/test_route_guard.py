@@ -28,6 +28,9 @@ PUBLIC |= {"sign-in-provider", "sign-in-provider-callback"}
 # The footer's pages (accessibility statement, privacy notice, cookies, help): no child, no
 # account needed (site/tests/test_footer_pages.py).
 PUBLIC |= {"accessibility", "privacy", "cookies", "help"}
+# Accepting an invitation to a setting: the one-time link is the credential; a used, expired,
+# withdrawn or unknown link gets a page naming no one (access/tests/test_staff_invitations.py).
+PUBLIC |= {"accept-invitation"}
 # Pages for a signed-in person that show no child's record, or only children from the policy.
 SIGNED_IN = {
     "home",
@@ -37,6 +40,13 @@ SIGNED_IN = {
     # passports/tests/test_no_setting_page.py).
     "add-child-without-setting",
     "break-glass",
+    # A setting's staff, inviting, withdrawing an invitation and removing a leaver: only with
+    # lead_setting at that setting (access.staff via access.standing.require, 404 otherwise;
+    # nobody hands on or removes a role above their own; access/tests/test_staff_invitations.py).
+    "setting-staff",
+    "invite-staff",
+    "withdraw-invitation",
+    "remove-staff",
     # Names children by record number only, to LA reviewers and administrators
     # (access.policies.break_glass_to_review; 404 for anyone else, access/tests).
     "break-glass-reviews",
@@ -94,6 +104,7 @@ ROUTES: dict[str, tuple[Action, str]] = {
     "passport-pdf": (Action.READ, "teacher"),
     "essentials-pdf": (Action.READ, "teacher"),
     "history": (Action.READ, "senco"),
+    "history-version": (Action.READ, "senco"),
     "edit-about-me": (Action.WRITE, "senco"),
     "add-contribution": (Action.CONTRIBUTE, "parent"),
     "edit-needs": (Action.WRITE, "senco"),
@@ -125,10 +136,17 @@ ROUTES: dict[str, tuple[Action, str]] = {
     "ehcp-amendment-representations": (Action.DECIDE, "caseworker"),
     "ehcp-amendment-issue": (Action.DECIDE, "caseworker"),
     "ehcp-setting-response": (Action.DECIDE, "caseworker"),
+    "ehcp-ceasing": (Action.DECIDE, "caseworker"),
     "ehcp-plan": (Action.READ, "young_person"),
     "ehcp-plan-pdf": (Action.READ, "young_person"),
     "ehcp-existing-plan": (Action.DECIDE, "caseworker"),
     "ehcp-confirm-plan": (Action.DECIDE, "caseworker"),
+    "ehcp-plan-outcome": (Action.DECIDE, "caseworker"),
+    "ehcp-plan-outcome-remove": (Action.DECIDE, "caseworker"),
+    "ehcp-plan-provision": (Action.DECIDE, "caseworker"),
+    "ehcp-plan-provision-remove": (Action.DECIDE, "caseworker"),
+    "ehcp-review-meeting": (Action.DECIDE, "caseworker"),
+    "ehcp-review-report": (Action.DECIDE, "caseworker"),
 }
 
 
@@ -205,6 +223,9 @@ def url_for(name: str, world) -> str:
         return reverse(name, args=[child, "what-works", world["strategy"].pk])
     if name == "give-consent":
         return reverse(name, args=[child, world["referral"].pk])
+    if name == "history-version":
+        version = world["strategy"].history.earliest("history_date").history_id
+        return reverse(name, args=[child, "what-works", version])
     return reverse(name, args=[child])
 
 

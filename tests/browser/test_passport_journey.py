@@ -199,6 +199,9 @@ def test_senco_writes_every_section_and_parent_reads_and_adds(
     page.goto(f"{base}/children/{family['child'].pk}/history/")
     expect(page.get_by_role("cell", name="Sian Patel").first).to_be_visible()
     assert_no_axe_violations(page)
+    page.get_by_role("link", name=re.compile("^Open this version")).first.click()
+    expect(page.get_by_role("heading", name=re.compile("as it was on"))).to_be_visible()
+    assert_no_axe_violations(page)
     page.get_by_role("button", name="Sign out").click()
 
     # The parent, by keyboard alone.

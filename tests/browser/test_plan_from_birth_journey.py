@@ -11,12 +11,13 @@ import datetime as dt
 
 import pytest
 from playwright.sync_api import Page, expect
-from tests.browser.test_ehcp_journey import person, press, sign_in, type_date, type_into
 
 from passport.children.models import Child
 from passport.ehcp.models import Plan
 from passport.organisations.models import LocalAuthority
 from passport.people.models import Role
+
+from .test_ehcp_journey import person, press, sign_in, type_date, type_into
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

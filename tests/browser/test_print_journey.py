@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from tests.browser.test_passport_journey import enter_code, sign_in
 
 from passport.children.models import Enrolment
 from passport.passports.models import Passport, Strategy
@@ -20,6 +19,8 @@ from passport.people.models import Membership, Role
 from passport.testing.factories import ChildFactory, SettingFactory, UserFactory
 from passport.testing.pdfs import read_pdf
 from passport.testing.signing_in import give_authenticator
+
+from .test_passport_journey import enter_code, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -11,11 +11,12 @@ import pytest
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page
-from tests.browser.conftest import AXE_TAGS_WITH_BEST_PRACTICE, format_violations, run_axe
 
 from passport.demo.generator import CASEWORKER_EMAIL, DEMO_PASSWORD, PARENT_EMAIL, build_demo
 from passport.ehcp.models import Plan
 from passport.testing.signing_in import code_for_another_sign_in
+
+from .conftest import AXE_TAGS_WITH_BEST_PRACTICE, format_violations, run_axe
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -256,6 +256,10 @@ class Ehcp(_Strict):
     under_five_review_months: list[int] = Field(default_factory=lambda: [3, 6])
     # The age below which that guidance applies.
     under_five_review_age: int = Field(default=5, ge=1, le=6)
+    # The age in whose academic year a plan may last end (Children and Families Act 2014 s46).
+    plan_max_age: int = Field(default=25, ge=19, le=30)
+    # Ceasing reasons with no decision to appeal: the plan ends on the day (e.g. a death).
+    cease_at_once_reasons: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _codes_distinct(self) -> Ehcp:

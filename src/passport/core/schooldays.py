@@ -138,9 +138,27 @@ class TermCalendar:
         return day
 
 
+# Calendars built during one request (or since term dates last changed): a page listing 30
+# arrivals asks for its LA's calendar 30 times, and each build reads the LA's terms.
+_calendars: dict[str | None, TermCalendar] = {}
+
+
+def forget_calendars(*args: object, **kwargs: object) -> None:
+    """Drop the calendars built so far: called when a request starts and when any local
+    authority's term dates change, so a calendar is never older than the request using it."""
+    _calendars.clear()
+
+
 def calendar_for(la_code: str | None = None) -> TermCalendar:
     """Return the term calendar for a local authority: its own term dates kept in the service,
     then the policy pack's, then England's defaults, school year by school year."""
+    calendar = _calendars.get(la_code)
+    if calendar is None:
+        calendar = _calendars[la_code] = _build_calendar(la_code)
+    return calendar
+
+
+def _build_calendar(la_code: str | None) -> TermCalendar:
     terms = dict(default_term_dates())
     if not la_code:
         return TermCalendar(terms, bank_holidays())

@@ -30,11 +30,12 @@ from passport.ehcp.models import (
     AnnualReview,
     AssessmentDecision,
     AssessmentRequest,
+    CeasingProposal,
     ClockException,
     Plan,
     SettingConsultation,
 )
-from passport.ehcp.services import case_steps, existing_plans
+from passport.ehcp.services import case_steps, ceasing, existing_plans
 from passport.organisations.models import Provider, Setting
 from passport.passports.models import Review
 from passport.people.models import User
@@ -1070,3 +1071,136 @@ def confirm_existing_plan(
     )
     response["ETag"] = versions.etag(plan.version)
     return plan
+
+
+class EhcCeasingOut(Schema):
+    id: int
+    plan_id: int
+    reason: str
+    status: str
+    proposed_on: dt.date
+    setting_consulted_on: dt.date | None
+    notice_sent_on: dt.date | None
+    appeal_by: dt.date | None = Field(description="The family's last day to appeal (HESC r20, r12)")
+    appeal_registered_on: dt.date | None
+    tribunal_outcome: str
+    tribunal_decided_on: dt.date | None
+    version: int
+
+
+class EhcCeasingProposalIn(Input):
+    child_id: ChildId
+    ceasing_reason: Annotated[str, Field(max_length=30)]
+    proposed_on: IsoDate | None = None
+    setting_consulted_on: IsoDate | None = None
+
+
+class EhcCeasingDecisionIn(Input):
+    child_id: ChildId
+    notice_sent_on: IsoDate
+    setting_consulted_on: IsoDate | None = None
+
+
+class EhcCeasingAppealIn(Input):
+    child_id: ChildId
+    registered_on: IsoDate
+
+
+class EhcCeasingOutcomeIn(Input):
+    child_id: ChildId
+    outcome: Literal["cease_upheld", "plan_continues"]
+    decided_on: IsoDate
+
+
+@router.post(
+    "/ehcp/ceasing-proposals",
+    response={201: EhcCeasingOut, **ERRORS_CREATE},
+    summary="Record that the LA is considering ceasing the plan and consulting (reg 31(1))",
+)
+def propose_ceasing(
+    request: HttpRequest, payload: EhcCeasingProposalIn, response: HttpResponse
+) -> Status[CeasingProposal]:
+    user, child = _child_named(request, payload.child_id, Action.DECIDE)
+    proposal = services.propose_ceasing(
+        ceasing.final_plan_of(child),
+        user,
+        reason_code=payload.ceasing_reason,
+        proposed_on=payload.proposed_on,
+        setting_consulted_on=payload.setting_consulted_on,
+    )
+    response["ETag"] = versions.etag(proposal.version)
+    return Status(201, proposal)
+
+
+@router.put(
+    "/ehcp/ceasing-proposals/decision",
+    response={200: EhcCeasingOut, **ERRORS_PLAN_CHANGE},
+    summary="Record the decision to cease and its notice: the plan stays until time to appeal ends",
+)
+def decide_to_cease(
+    request: HttpRequest,
+    payload: EhcCeasingDecisionIn,
+    response: HttpResponse,
+    if_match: PlanIfMatch = None,
+    expected_version: PlanExpectedVersion = None,
+) -> CeasingProposal:
+    """Send the proposal's ETag as If-Match: one changed since you read it gets 412."""
+    user, child = _child_named(request, payload.child_id, Action.DECIDE)
+    proposal = services.decide_to_cease(
+        ceasing.proposal_of(child),
+        user,
+        notice_sent_on=payload.notice_sent_on,
+        setting_consulted_on=payload.setting_consulted_on,
+        expected_version=versions.expected_version(if_match, expected_version),
+    )
+    response["ETag"] = versions.etag(proposal.version)
+    return proposal
+
+
+@router.put(
+    "/ehcp/ceasing-proposals/appeal",
+    response={200: EhcCeasingOut, **ERRORS_PLAN_CHANGE},
+    summary="Record the family's appeal against ceasing: the plan stays until it is decided",
+)
+def record_ceasing_appeal(
+    request: HttpRequest,
+    payload: EhcCeasingAppealIn,
+    response: HttpResponse,
+    if_match: PlanIfMatch = None,
+    expected_version: PlanExpectedVersion = None,
+) -> CeasingProposal:
+    """Send the proposal's ETag as If-Match: one changed since you read it gets 412."""
+    user, child = _child_named(request, payload.child_id, Action.DECIDE)
+    proposal = services.record_ceasing_appeal(
+        ceasing.proposal_of(child),
+        user,
+        registered_on=payload.registered_on,
+        expected_version=versions.expected_version(if_match, expected_version),
+    )
+    response["ETag"] = versions.etag(proposal.version)
+    return proposal
+
+
+@router.put(
+    "/ehcp/ceasing-proposals/tribunal-outcome",
+    response={200: EhcCeasingOut, **ERRORS_PLAN_CHANGE},
+    summary="Record the SEND Tribunal's decision on ceasing: the plan ceases or continues",
+)
+def record_tribunal_outcome(
+    request: HttpRequest,
+    payload: EhcCeasingOutcomeIn,
+    response: HttpResponse,
+    if_match: PlanIfMatch = None,
+    expected_version: PlanExpectedVersion = None,
+) -> CeasingProposal:
+    """Send the proposal's ETag as If-Match: one changed since you read it gets 412."""
+    user, child = _child_named(request, payload.child_id, Action.DECIDE)
+    proposal = services.record_tribunal_outcome(
+        ceasing.proposal_of(child),
+        user,
+        outcome=payload.outcome,
+        decided_on=payload.decided_on,
+        expected_version=versions.expected_version(if_match, expected_version),
+    )
+    response["ETag"] = versions.etag(proposal.version)
+    return proposal

@@ -231,8 +231,8 @@ def _section_field(name: str) -> forms.CharField:
 
 
 class PlanSectionsForm(GovukForm):
-    """The text sections of a draft plan (E and F are items, changed through the API), with the
-    plan version the page showed, so a save over someone else's change is refused."""
+    """The text sections of a draft plan (E and F are items, each changed on its own page),
+    with the plan version the page showed, so a save over someone else's change is refused."""
 
     version = SectionVersionField()
     section_a = _section_field("section_a")
@@ -361,3 +361,63 @@ class AmendedPlanForm(PlanSectionsForm):
 
     def sections(self) -> dict[str, str]:
         return {k: v for k, v in self.cleaned_data.items() if k not in ("version", "issued_on")}
+
+
+class ItemVersionForm(GovukForm):
+    """A page changing one item of a plan or review: the version the page showed must come back,
+    so that a change made from an older page is refused rather than landing on another item."""
+
+    version = SectionVersionField()
+
+    def clean(self) -> dict[str, Any] | None:
+        cleaned = super().clean()
+        if self.cleaned_data.get("version") is None:
+            raise ValidationError("The page was missing its version: go back and try again")
+        return cleaned
+
+
+class OutcomeForm(ItemVersionForm):
+    """One outcome of section E."""
+
+    description = text_field("Outcome", max_length=LONG_TEXT, long=True)
+    broad_area = forms.ChoiceField(required=False, choices=[])
+    by_when = GovukDateField(subject="Date the outcome is due", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["broad_area"].choices = [  # type: ignore[attr-defined]
+            ("", "No broad area"),
+            *current_pack().broad_area_choices(),
+        ]
+
+
+class ProvisionForm(ItemVersionForm):
+    """One item of special educational provision in section F."""
+
+    description = text_field("Provision", max_length=LONG_TEXT, long=True)
+    delivered_by = text_field("Who delivers it", max_length=SHORT_TEXT, required=False)
+    how_often = text_field("How often and for how long", max_length=SHORT_TEXT, required=False)
+    outcome_position = forms.TypedChoiceField(
+        required=False, choices=[], coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args: Any, outcomes: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["outcome_position"].choices = [  # type: ignore[attr-defined]
+            ("", "No outcome")
+        ] + [(str(position), f"{position}. {text}") for position, text in outcomes]
+
+
+class ReviewMeetingPageForm(CaseStepForm):
+    """The review meeting, with the day its notice went out (reg 20)."""
+
+    meeting_on = GovukDateField(subject="Date of the review meeting", past_only=True)
+    invitations_sent_on = GovukDateField(subject="Date the invitations were sent", past_only=True)
+    notes = text_field("Notes", max_length=LONG_TEXT, long=True, required=False)
+
+
+class ReviewReportForm(ItemVersionForm):
+    """The written report of a review meeting and the day it was sent (reg 20(7))."""
+
+    sent_on = GovukDateField(subject="Date the report was sent", past_only=True)
+    report = text_field("Report of the meeting", max_length=LONG_TEXT, long=True)

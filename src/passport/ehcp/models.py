@@ -691,3 +691,58 @@ class ClockException(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.reason[:40]}"
+
+
+class CeasingProposal(models.Model):
+    """The LA considering ceasing a plan, its decision and any appeal against it.
+
+    SEND Regulations 2014 reg 31: the LA informs and consults the child's parent or the young
+    person, and consults the head of the institution named in the plan, before deciding; it then
+    notifies the decision with the right to appeal. Children and Families Act 2014 s45(4): the
+    plan is maintained until the time to appeal has passed, or an appeal is finally determined.
+    """
+
+    class Status(models.TextChoices):
+        CONSULTING = "consulting", "Considering ceasing: consulting"
+        NOTIFIED = "notified", "Decided to cease: time to appeal running"
+        APPEALED = "appealed", "Appeal registered with the SEND Tribunal"
+        CEASED = "ceased", "Plan ceased"
+        PLAN_CONTINUES = "plan_continues", "Plan continues"
+
+    class TribunalOutcome(models.TextChoices):
+        CEASE_UPHELD = "cease_upheld", "The Tribunal upheld the decision to cease"
+        PLAN_CONTINUES = "plan_continues", "The Tribunal ordered the plan to continue"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="ceasing_proposals")
+    reason = models.CharField(max_length=30, help_text="A code from [[ehcp.ceasing_reasons]]")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.CONSULTING)
+    proposed_on = models.DateField(help_text="The family was told and consulted (reg 31(1))")
+    setting_consulted_on = models.DateField(null=True, blank=True)
+    notice_sent_on = models.DateField(null=True, blank=True)
+    appeal_by = models.DateField(null=True, blank=True)
+    appeal_registered_on = models.DateField(null=True, blank=True)
+    tribunal_outcome = models.CharField(max_length=16, choices=TribunalOutcome.choices, blank=True)
+    tribunal_decided_on = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan"],
+                condition=Q(status__in=["consulting", "notified", "appealed"]),
+                name="ehcp_one_open_ceasing_proposal_per_plan",
+            ),
+            models.CheckConstraint(
+                condition=Q(notice_sent_on__isnull=True)
+                | Q(notice_sent_on__gte=F("proposed_on"), appeal_by__isnull=False),
+                name="ehcp_ceasing_notice_after_proposal",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Ceasing {self.reason}: {self.get_status_display()}"

@@ -2,10 +2,12 @@ from django.urls import path
 
 from passport.ehcp import (
     amendment_views,
+    ceasing_views,
     chronology_views,
     consultation_views,
     document_views,
     existing_plan_views,
+    plan_item_views,
     views,
 )
 
@@ -25,6 +27,36 @@ urlpatterns = [
     path("children/<int:child_id>/ehcp/request/", views.request_assessment, name="ehcp-request"),
     path("children/<int:child_id>/ehcp/case/", views.case, name="ehcp-case"),
     path("children/<int:child_id>/ehcp/plan/", views.plan, name="ehcp-plan"),
+    path(
+        "children/<int:child_id>/ehcp/plan/outcome/",
+        plan_item_views.outcome,
+        name="ehcp-plan-outcome",
+    ),
+    path(
+        "children/<int:child_id>/ehcp/plan/outcome/remove/",
+        plan_item_views.remove_outcome,
+        name="ehcp-plan-outcome-remove",
+    ),
+    path(
+        "children/<int:child_id>/ehcp/plan/provision/",
+        plan_item_views.provision,
+        name="ehcp-plan-provision",
+    ),
+    path(
+        "children/<int:child_id>/ehcp/plan/provision/remove/",
+        plan_item_views.remove_provision,
+        name="ehcp-plan-provision-remove",
+    ),
+    path(
+        "children/<int:child_id>/ehcp/review/meeting/",
+        plan_item_views.review_meeting,
+        name="ehcp-review-meeting",
+    ),
+    path(
+        "children/<int:child_id>/ehcp/review/report/",
+        plan_item_views.review_report,
+        name="ehcp-review-report",
+    ),
     path(
         "children/<int:child_id>/ehcp/amendment/", amendment_views.amendment, name="ehcp-amendment"
     ),
@@ -48,6 +80,7 @@ urlpatterns = [
         consultation_views.setting_response,
         name="ehcp-setting-response",
     ),
+    path("children/<int:child_id>/ehcp/ceasing/", ceasing_views.ceasing, name="ehcp-ceasing"),
     path("children/<int:child_id>/ehcp/plan.pdf", document_views.plan_pdf, name="ehcp-plan-pdf"),
     path(
         "children/<int:child_id>/ehcp/existing-plan/",

@@ -32,6 +32,9 @@ class Event:
     personalisation: frozenset[str]
     subject: str
     body: str
+    # Values that are secrets (a one-time link): blanked once the message has gone, so the
+    # database holds them only while they may still be needed to send it.
+    forget_after_sending: frozenset[str] = frozenset()
 
     @property
     def template_setting(self) -> str:
@@ -77,12 +80,19 @@ def load_events(path: Path = EVENTS_FILE) -> dict[str, Event]:
                 f"event {name!r}: the wording uses {sorted(used)} but personalisation names "
                 f"{sorted(carried)}"
             )
+        forgotten = frozenset(entry.get("forget_after_sending", ()))
+        if not forgotten <= carried:
+            raise CatalogueError(
+                f"event {name!r}: forget_after_sending names {sorted(forgotten - carried)}, "
+                "which it does not carry"
+            )
         events[name] = Event(
             name=name,
             description=entry["description"],
             personalisation=carried,
             subject=entry["subject"],
             body=entry["body"],
+            forget_after_sending=forgotten,
         )
     return events
 

@@ -201,6 +201,9 @@ def _claim(notification_id: int) -> Notification | None:
         return notification
 
 
+FORGOTTEN = "(removed once sent)"
+
+
 def deliver(notification_id: int) -> Notification | None:
     """Send one queued message once; return it, or None if it was not waiting to be sent."""
     notification = _claim(notification_id)
@@ -217,8 +220,16 @@ def deliver(notification_id: int) -> Notification | None:
     except _Refused as failure:
         _record(notification, Status.PERMANENT_FAILURE, last_error=str(failure))
     else:
+        kept = dict(notification.personalisation)
+        for name in _event(notification.event).forget_after_sending:
+            kept[name] = FORGOTTEN
         _record(
-            notification, status, provider_id=provider_id, sent_at=timezone.now(), last_error=""
+            notification,
+            status,
+            provider_id=provider_id,
+            sent_at=timezone.now(),
+            last_error="",
+            personalisation=kept,
         )
     return notification
 

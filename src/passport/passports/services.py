@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -598,14 +598,46 @@ def submit_once(by: User, token: str, create: Callable[[], str]) -> str:
 
 
 @dataclass(frozen=True)
+class FieldChange:
+    """One field of one change, before and after, in words."""
+
+    label: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
 class Change:
-    """One entry in a passport's history, as people read it."""
+    """One entry in a passport's history, as people read it.
+
+    `section` and `fields` keep the words the chronology and the subject access download use;
+    `heading`, `item` and `field_changes` are what the History page shows, and `kind` with
+    `version_id` open the version itself.
+    """
 
     when: dt.datetime
     who: str
     section: str
     what: str
     fields: list[str]
+    heading: str = ""
+    item: str = ""
+    field_changes: tuple[FieldChange, ...] = ()
+    kind: str = ""
+    version_id: int = 0
+    access_sections: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class EarlierVersion:
+    """A section or item as it was at one version: read-only, only what the reader may see."""
+
+    heading: str
+    item: str
+    when: dt.datetime
+    who: str
+    what: str
+    fields: tuple[tuple[str, str], ...]
 
 
 _SECTION_NAMES = {
@@ -620,15 +652,141 @@ _SECTION_NAMES = {
 }
 _VERBS = {"+": "Added", "~": "Changed", "-": "Removed"}
 
+# Each kind of history row: the name in the address of its version page, and the section of
+# the access rules a reader needs to see it. The passport row holds two sections' fields.
+HISTORY_KINDS: dict[str, type[models.Model]] = {
+    "passport": Passport,
+    "need": RankedNeed,
+    "what-works": Strategy,
+    "support": SupportItem,
+    "outcome": Outcome,
+    "review": Review,
+    "layer": LayerAssignment,
+    "contribution": AboutMeContribution,
+}
+_ACCESS_SECTION: dict[type[models.Model], str] = {
+    RankedNeed: "needs",
+    Strategy: "what_works",
+    SupportItem: "support",
+    Outcome: "outcomes",
+    Review: "reviews",
+    LayerAssignment: "layer",
+    AboutMeContribution: "about_me",
+}
+_PASSPORT_FIELD_SECTION = {
+    "liked_about_me": "about_me",
+    "matters_to_me": "about_me",
+    "how_to_support_me": "about_me",
+    "sen_provision": "needs",
+    "ehc_plan_since": "needs",
+    "broad_areas": "needs",
+    "needs_description": "needs",
+}
+_PASSPORT_SECTION_HEADINGS = {"about_me": "About me", "needs": "My needs"}
+# Bookkeeping, not what anyone wrote: left out of the before-and-after and the version page.
+_NOT_SHOWN = {"id", "passport", "child", "created_at", "recorded_at", "updated_at"}
+NOTHING = "Nothing recorded"
+
+
+def _shortened(text: str, length: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def _field_sections(model: type[models.Model], name: str) -> frozenset[str]:
+    if model is Passport:
+        return (
+            frozenset({_PASSPORT_FIELD_SECTION[name]})
+            if name in _PASSPORT_FIELD_SECTION
+            else frozenset()
+        )
+    return frozenset({_ACCESS_SECTION[model]})
+
+
+def _label(model: type[models.Model], name: str) -> str:
+    label = str(getattr(model._meta.get_field(name), "verbose_name", name))
+    return label[:1].upper() + label[1:]
+
+
+def value_in_words(model: type[models.Model], name: str, value: Any) -> str:
+    """Say a stored value as the passport page says it: choices and codes by their names,
+    dates in words, people and organisations by name."""
+    if value is None or value == "" or value == []:
+        return NOTHING
+    pack = current_pack()
+    field = model._meta.get_field(name)
+    if name == "layer":
+        return pack.layer_name(value)
+    if name == "support_kind":
+        return pack.support_kind_name(value)
+    if name == "need_type":
+        need = pack.need_type(value)
+        return f"{need.name} ({value})" if need else str(value)
+    if name == "sen_provision":
+        provision = pack.provision(value)
+        return provision.name if provision else str(value)
+    if name == "broad_areas":
+        names = dict(pack.broad_area_choices())
+        return ", ".join(names.get(code, code) for code in value)
+    if getattr(field, "choices", None):
+        return str(dict(field.flatchoices).get(value, value))  # type: ignore[union-attr]
+    if isinstance(value, dt.datetime):
+        return f"{value:%-d %B %Y at %-I:%M%p}".replace("AM", "am").replace("PM", "pm")
+    if isinstance(value, dt.date):
+        return f"{value:%-d %B %Y}"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if field.is_relation and field.related_model is not None:
+        related = field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related is not None else "Someone no longer recorded"
+    return str(value)
+
+
+def _stored(record: Any, model: type[models.Model], name: str) -> Any:
+    """Return the value as stored: a related row's key, not the row (which may be gone)."""
+    return getattr(record, getattr(model._meta.get_field(name), "attname", name))
+
+
+def _item_name(model: type[models.Model], record: Any) -> str:
+    """Name the item as it was at this version, so a removed item is still named."""
+    pack = current_pack()
+    if model in (Strategy, SupportItem, Outcome):
+        return f"'{_shortened(record.description)}'"
+    if model is Review:
+        return f"Review held on {record.held_on:%-d %B %Y}"
+    if model is LayerAssignment:
+        return f"{pack.layer_name(record.layer)} from {record.starts_on:%-d %B %Y}"
+    if model is AboutMeContribution:
+        voice = dict(AboutMeContribution.Voice.choices).get(record.voice, record.voice)
+        return f"{voice}: '{_shortened(record.text)}'"
+    if model is RankedNeed:
+        return f"{value_in_words(RankedNeed, 'need_type', record.need_type)}, rank {record.rank}"
+    return ""
+
+
+def _heading(model: type[models.Model], sections: frozenset[str]) -> str:
+    if model is Passport and len(sections) == 1:
+        return _PASSPORT_SECTION_HEADINGS[next(iter(sections))]
+    return _SECTION_NAMES[model]
+
+
+def _shown_fields(model: type[models.Model]) -> list[str]:
+    return [
+        f.name
+        for f in model._meta.concrete_fields
+        if f.name not in _NOT_SHOWN and f.name in {h.name for h in model.history.model._meta.fields}  # type: ignore[attr-defined]
+    ]
+
 
 def passport_history(passport: Passport, limit: int = 200) -> list[Change]:
-    """Return the passport's changes, newest first, with who made each and which fields changed.
+    """Return the passport's changes, newest first, with who made each and what changed.
 
     One query per section: each version is compared with the one before it of the same row in
     memory (simple-history's `prev_record` would cost a query per version).
     """
     changes = []
-    for model, section in _SECTION_NAMES.items():
+    for kind, model in HISTORY_KINDS.items():
+        section = _SECTION_NAMES[model]
         history = model.history  # type: ignore[attr-defined]
         rows = (
             history.filter(id=passport.pk)
@@ -637,18 +795,105 @@ def passport_history(passport: Passport, limit: int = 200) -> list[Change]:
         )
         previous: dict[int, Any] = {}
         for record in rows.select_related("history_user").order_by("history_date", "history_id"):
-            fields: list[str] = []
+            field_changes: list[FieldChange] = []
             before = previous.get(record.id)
             if record.history_type == "~" and before is not None:
                 delta = record.diff_against(before)
-                fields = [
-                    str(getattr(model._meta.get_field(c.field), "verbose_name", c.field))
+                field_changes = [
+                    FieldChange(
+                        _label(model, c.field),
+                        value_in_words(model, c.field, c.old),
+                        value_in_words(model, c.field, c.new),
+                    )
                     for c in delta.changes
+                    if c.field not in _NOT_SHOWN
                 ]
+                touched = frozenset().union(
+                    *(_field_sections(model, c.field) for c in delta.changes)
+                )
+            else:
+                touched = (
+                    frozenset(_PASSPORT_SECTION_HEADINGS)
+                    if model is Passport
+                    else _field_sections(model, "")
+                )
             previous[record.id] = record
             who = str(record.history_user) if record.history_user else "The system"
             changes.append(
-                Change(record.history_date, who, section, _VERBS[record.history_type], fields)
+                Change(
+                    record.history_date,
+                    who,
+                    section,
+                    _VERBS[record.history_type],
+                    [change.label for change in field_changes],
+                    heading=_heading(model, touched),
+                    item=_item_name(model, record),
+                    field_changes=tuple(field_changes),
+                    kind=kind,
+                    version_id=record.history_id,
+                    access_sections=touched,
+                )
             )
     changes.sort(key=lambda change: change.when, reverse=True)
     return changes[:limit]
+
+
+def history_for_reader(passport: Passport, shown: frozenset[str], limit: int = 200) -> list[Change]:
+    """Return the changes a reader who sees `shown` may see: a change to a section they do not
+    see is left out, and a passport change keeps only the fields of the sections they see."""
+    visible = []
+    for change in passport_history(passport, limit=10_000):
+        sections = change.access_sections & shown
+        if not sections:
+            continue
+        if change.kind == "passport" and sections != change.access_sections:
+            labels = {
+                _label(Passport, name)
+                for name, section in _PASSPORT_FIELD_SECTION.items()
+                if section in sections
+            }
+            kept = tuple(f for f in change.field_changes if f.label in labels)
+            change = replace(
+                change,
+                heading=_heading(Passport, sections),
+                field_changes=kept,
+                fields=[f.label for f in kept],
+                access_sections=sections,
+            )
+        visible.append(change)
+    return visible[:limit]
+
+
+def earlier_version(
+    passport: Passport, kind: str, version_id: int, shown: frozenset[str]
+) -> EarlierVersion | None:
+    """Return a section or item as it was at one version, holding only the fields of sections
+    the reader sees; None when there is no such version of this passport or none of it is
+    theirs to see."""
+    model = HISTORY_KINDS.get(kind)
+    if model is None:
+        return None
+    history = model.history  # type: ignore[attr-defined]
+    rows = (
+        history.filter(id=passport.pk)
+        if model is Passport
+        else history.filter(passport_id=passport.pk)
+    )
+    record = rows.select_related("history_user").filter(history_id=version_id).first()
+    if record is None:
+        return None
+    names = [name for name in _shown_fields(model) if _field_sections(model, name) & shown]
+    if not names:
+        return None
+    sections = frozenset().union(*(_field_sections(model, name) for name in names))
+    return EarlierVersion(
+        heading=_heading(model, sections),
+        item=_item_name(model, record),
+        when=record.history_date,
+        who=str(record.history_user) if record.history_user else "The system",
+        what=_VERBS[record.history_type],
+        fields=tuple(
+            (_label(model, name), value_in_words(model, name, _stored(record, model, name)))
+            for name in names
+        ),
+    )

@@ -19,6 +19,11 @@ urlpatterns = [
     path("children/<int:child_id>/passport.pdf", views.passport_pdf, name="passport-pdf"),
     path("children/<int:child_id>/essentials.pdf", views.essentials_pdf, name="essentials-pdf"),
     path("children/<int:child_id>/history/", views.history, name="history"),
+    path(
+        "children/<int:child_id>/history/<slug:kind>/<int:version_id>/",
+        views.history_version,
+        name="history-version",
+    ),
     path("children/<int:child_id>/download/", views.download_page, name="download"),
     path(
         "children/<int:child_id>/download/json/",

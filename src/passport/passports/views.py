@@ -351,10 +351,32 @@ def history(request: AuthenticatedRequest, child_id: int) -> HttpResponse:
     child, passport = _passport_for(request, child_id, Action.READ)
     if not child.access_decision.shows("history"):
         raise Http404("No history for you here")
+    changes = services.history_for_reader(passport, child.access_decision.sections)
     return render(
         request,
         "passports/history.html",
-        {"child": child, "passport": passport, "changes": services.passport_history(passport)},
+        {"child": child, "passport": passport, "changes": changes},
+    )
+
+
+@login_required
+def history_version(
+    request: AuthenticatedRequest, child_id: int, kind: str, version_id: int
+) -> HttpResponse:
+    """Show a section or an item as it was at one version, read-only, to those who see the
+    History page and the section it belongs to."""
+    child, passport = _passport_for(request, child_id, Action.READ)
+    if not child.access_decision.shows("history"):
+        raise Http404("No history for you here")
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET"])
+    version = services.earlier_version(passport, kind, version_id, child.access_decision.sections)
+    if version is None:
+        raise Http404("No such version of a section you may see")
+    return render(
+        request,
+        "passports/history_version.html",
+        {"child": child, "passport": passport, "version": version},
     )
 
 

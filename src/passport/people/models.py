@@ -124,3 +124,36 @@ class ExternalIdentity(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} at {self.issuer}"
+
+
+class Invitation(models.Model):
+    """An offer of a role at a setting, sent by email as a one-time link.
+
+    Only a hash of the link's token is kept: whoever reads the database cannot use a link.
+    """
+
+    setting = models.ForeignKey(Setting, on_delete=models.PROTECT, related_name="invitations")
+    email = models.EmailField("email address")
+    full_name = models.CharField(max_length=200)
+    role = models.CharField(max_length=30, choices=Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="invitations_sent")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="invitations_accepted"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=sorted(r.value for r in SETTING_ROLES)),
+                name="invitations_are_for_setting_roles",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} as {self.get_role_display()} at {self.setting}"

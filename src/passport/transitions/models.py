@@ -224,9 +224,6 @@ class PendingTransfer(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     requested_at = models.DateTimeField(auto_now_add=True)
-    source_name = models.CharField(
-        max_length=SHORT_TEXT, blank=True, help_text="The school that sent the file, as it said"
-    )
     # The file's SEN data, kept to apply as the import would have if the transfer is confirmed.
     sen_provision = models.CharField(max_length=1, blank=True)
     need_types = models.JSONField(default=list, blank=True)

@@ -31,6 +31,7 @@ pytestmark = pytest.mark.django_db
 
 ELSEWHERE = "202"  # a local authority none of the matrix's caseworkers work for
 LEADS = current_rules().duties[Duty.LEAD_SETTING].roles
+CASEWORKERS = current_rules().duties[Duty.LA_CASEWORK].roles
 
 
 @pytest.mark.parametrize(
@@ -50,6 +51,12 @@ def test_only_leading_a_setting_the_child_is_on_roll_at_now_lets_a_school_grant_
 
     expected = (
         relationship is Relationship.ON_ROLL_AT_MY_SETTING and role in LEADS and state == "active"
+    ) or (
+        # The child's own (home) local authority always has a say; "ended" here means the child
+        # has since joined a roll elsewhere, which leaves the home LA theirs.
+        relationship is Relationship.HOME_LA_NO_SETTING
+        and role in CASEWORKERS
+        and state in ("active", "ended")
     )
 
     assert may_grant_access_to_child(user, child) is expected, (relationship, role, state)

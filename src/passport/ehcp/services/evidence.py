@@ -61,7 +61,15 @@ def prefill_from_passport(child: Child) -> tuple[Sections, list[OutcomeItem], li
     section_a = "\n\n".join(f"{label}: {text}" for label, text in views if text)
     needs = [_need_name(n.need_type) for n in passport.ranked_needs.order_by("rank")]
     section_b = "\n\n".join(part for part in ("; ".join(needs), passport.needs_description) if part)
-    outcomes = [OutcomeItem(o.description, by_when=o.target_date) for o in passport.outcomes.all()]
+    # A passport target already past is not carried: an EHC plan's outcome looks ahead (SEND
+    # Code of Practice 9.66), so the caseworker gives it a new date on the outcome's page.
+    outcomes = [
+        OutcomeItem(
+            o.description,
+            by_when=o.target_date if o.target_date and o.target_date >= today() else None,
+        )
+        for o in passport.outcomes.all()
+    ]
     provisions = [
         ProvisionItem(s.description, delivered_by=s.delivered_by, how_often=s.amount)
         for s in passport.support_items.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today()))

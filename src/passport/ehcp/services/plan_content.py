@@ -133,6 +133,69 @@ def _provisions_of(plan: Plan) -> list[ProvisionItem]:
     ]
 
 
+def refuse_past_outcomes(plan: Plan, outcomes: Sequence[OutcomeItem], on: dt.date) -> None:
+    """Refuse an outcome newly given a date already past: an outcome says what the child should
+    achieve by the end of a phase or stage (SEND Code of Practice 9.66), so its date is ahead.
+    An outcome the plan already carries unchanged is kept, so an older plan stays changeable."""
+    kept = set(_outcomes_of(plan))
+    for position, item in enumerate(outcomes, start=1):
+        if item.by_when is not None and item.by_when < on and item not in kept:
+            raise ValidationError(
+                {
+                    "by_when": f"Outcome {position} is due on {item.by_when:%-d %B %Y}, which "
+                    "has passed: give a date in the future"
+                }
+            )
+
+
+def outcomes_with(plan: Plan, position: int | None, item: OutcomeItem) -> list[OutcomeItem]:
+    """The plan's outcomes with the one at `position` replaced by `item` (added if None)."""
+    outcomes = _outcomes_of(plan)
+    if position is None:
+        return [*outcomes, item]
+    if not 1 <= position <= len(outcomes):
+        raise ValidationError(f"The plan has no outcome {position}")
+    outcomes[position - 1] = item
+    return outcomes
+
+
+def outcomes_without(plan: Plan, position: int) -> tuple[list[OutcomeItem], list[ProvisionItem]]:
+    """The plan's outcomes without the one at `position`, and its provision renumbered to match:
+    provision that served the removed outcome stays, linked to no outcome."""
+    outcomes = _outcomes_of(plan)
+    if not 1 <= position <= len(outcomes):
+        raise ValidationError(f"The plan has no outcome {position}")
+    del outcomes[position - 1]
+    provisions = []
+    for given in _provisions_of(plan):
+        linked = given.outcome_position
+        if linked == position:
+            linked = None
+        elif linked is not None and linked > position:
+            linked -= 1
+        provisions.append(
+            ProvisionItem(given.description, given.delivered_by, given.how_often, linked)
+        )
+    return outcomes, provisions
+
+
+def provisions_with(
+    plan: Plan, position: int | None, item: ProvisionItem | None
+) -> list[ProvisionItem]:
+    """The plan's provision with the item at `position` replaced by `item`, removed (item None)
+    or added (position None)."""
+    provisions = _provisions_of(plan)
+    if position is None:
+        return [*provisions, item] if item is not None else provisions
+    if not 1 <= position <= len(provisions):
+        raise ValidationError(f"The plan has no provision item {position}")
+    if item is None:
+        del provisions[position - 1]
+    else:
+        provisions[position - 1] = item
+    return provisions
+
+
 def change_plan(
     plan: Plan,
     by: User,
@@ -153,6 +216,8 @@ def change_plan(
     if expected_version is not None and plan.version != expected_version:
         raise StalePlan(plan)
     refuse_placement_change(plan, placement, today())
+    if outcomes is not None:
+        refuse_past_outcomes(plan, outcomes, today())
     for name, value in sections.items():
         setattr(plan, name, value)
     if placement is not None:

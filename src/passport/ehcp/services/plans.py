@@ -32,6 +32,7 @@ from passport.ehcp.services.plan_content import (
     Sections,
     change_plan,
     check_sections,
+    refuse_past_outcomes,
     save_plan,
     write_items,
 )
@@ -76,6 +77,8 @@ def issue_draft_plan(
             **{**prefilled, **sections},
         )
         save_plan(plan, by)
+        if outcomes is not None:
+            refuse_past_outcomes(plan, outcomes, today())
         write_items(
             plan,
             passport_outcomes if outcomes is None else outcomes,
@@ -246,6 +249,41 @@ def finalise_plan(
     return plan
 
 
+# The academic year ends on 31 July, so an August birthday falls in the year that follows.
+ACADEMIC_YEAR_ENDS = (7, 31)
+
+
+def end_of_max_age_year(born_on: dt.date) -> dt.date:
+    """The last day of the academic year in which the young person reaches the pack's
+    `plan_max_age` (25): the last day a plan may be kept for them (CFA 2014 s46)."""
+    age = current_pack().ehcp.plan_max_age
+    month, day = ACADEMIC_YEAR_ENDS
+    # 29 February birthdays reach the age on 1 March in a common year.
+    try:
+        birthday = born_on.replace(year=born_on.year + age)
+    except ValueError:
+        birthday = dt.date(born_on.year + age, 3, 1)
+    year_end = dt.date(birthday.year, month, day)
+    return year_end if birthday <= year_end else dt.date(birthday.year + 1, month, day)
+
+
+def refuse_max_age_too_early(plan: Plan, reason_code: str, on: dt.date) -> None:
+    """Refuse "maximum age reached" before the end of the academic year in which the young
+    person turns 25 (CFA 2014 s46): until then the plan may run on."""
+    if reason_code != "max_age":
+        return
+    last_day = end_of_max_age_year(plan.child.date_of_birth)
+    if on <= last_day:
+        raise ValidationError(
+            {
+                "ceasing_reason": "The plan may be kept until the end of the academic year in "
+                f"which they turn {current_pack().ehcp.plan_max_age}, on {last_day:%-d %B %Y}: "
+                "it cannot cease for maximum age before then (Children and Families Act 2014 "
+                "s46)"
+            }
+        )
+
+
 def cease_plan(
     plan: Plan,
     by: User,
@@ -266,6 +304,7 @@ def cease_plan(
         if plan.status != Plan.Status.FINAL:
             raise ValidationError("Only a final plan can cease")
         refuse_move_to_isp(plan, reason_code, ceased_on)
+        refuse_max_age_too_early(plan, reason_code, ceased_on)
         not_before(
             ceased_on,
             plan.finalised_on or ceased_on,

@@ -165,3 +165,8 @@ def notice_was_short(review: AnnualReview) -> bool:
         return False
     days = (review.meeting_on - review.invitations_sent_on).days
     return days < current_pack().ehcp.review_notice_days
+
+
+def latest_review(plan: Plan) -> AnnualReview | None:
+    """The plan's most recent review meeting, whose report is the one to record."""
+    return plan.annual_reviews.order_by("-meeting_on", "-pk").first()

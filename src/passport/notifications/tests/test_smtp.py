@@ -110,3 +110,29 @@ def test_in_tests_and_development_email_goes_to_djangos_backend_as_before():
 
     assert [m.to for m in mail.outbox] == [["ada@family.example"]]
     assert LINK in mail.outbox[0].body
+
+
+def test_a_one_time_link_is_sent_then_not_kept(smtp):
+    link = "http://localhost:8000/invitation/oNeTiMeToKeN/"
+
+    notify("staff_invited", ["nia@oakfield.example"], setting="Oakfield Primary", link=link)
+
+    [message] = smtp.messages
+    assert link in message.get_content()
+    notification = Notification.objects.get()
+    assert notification.status == Status.SENT
+    assert notification.personalisation == {
+        "setting": "Oakfield Primary",
+        "link": "(removed once sent)",
+    }
+
+
+def test_a_link_that_could_not_be_sent_yet_is_kept_for_the_retry(smtp):
+    smtp.refuse["nia@oakfield.example"] = "451 4.3.0 Try again later"
+    link = "http://localhost:8000/invitation/oNeTiMeToKeN/"
+
+    notify("staff_invited", ["nia@oakfield.example"], setting="Oakfield Primary", link=link)
+
+    notification = Notification.objects.get()
+    assert notification.status == Status.QUEUED
+    assert notification.personalisation["link"] == link

@@ -23,6 +23,7 @@ from passport.core.schooldays import (
     TermsByYear,
     calendar_for,
     default_term_dates,
+    forget_calendars,
     school_year_label,
 )
 from passport.core.working_days import known_bank_holidays
@@ -176,6 +177,9 @@ def import_term_dates(la: LocalAuthority, text: str) -> TermDatesImport:
             )
             for (year, number), (first, last) in sorted(rows.items())
         )
+        # bulk_create sends no post_save: forget the calendars built from the old terms.
+        transaction.on_commit(forget_calendars)
+    forget_calendars()
     return TermDatesImport(years, len(rows))
 
 

@@ -139,6 +139,14 @@ VALID_BODIES.update(
             "response": "We can meet the needs in the draft",
         },
         "propose_amendment": {"child_id": 1, "proposed": "Add occupational therapy"},
+        "propose_ceasing": {"child_id": 1, "ceasing_reason": "employ"},
+        "decide_to_cease": {"child_id": 1, "notice_sent_on": "2026-06-12"},
+        "record_ceasing_appeal": {"child_id": 1, "registered_on": "2026-08-20"},
+        "record_tribunal_outcome": {
+            "child_id": 1,
+            "outcome": "cease_upheld",
+            "decided_on": "2026-11-20",
+        },
         "record_representations": {
             "child_id": 1,
             "received_on": "2026-01-12",

@@ -56,6 +56,9 @@ VERSIONED_PLANS = {
     "record_representations",
     "record_review_report",
     "confirm_existing_plan",
+    "decide_to_cease",
+    "record_ceasing_appeal",
+    "record_tribunal_outcome",
 }
 
 

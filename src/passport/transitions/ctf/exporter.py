@@ -1,8 +1,11 @@
 """Export a Common Transfer File for children leaving a setting, with their SEN data.
 
-SEN history comes from the passport's own history: each change of SEN provision, dated when
-the passport recorded it (the passport keeps the provision, not the date it began in the
-sending school's MIS). Every pupil exported is one "export" row in the audit trail.
+SEN history comes from the passport's own history, dated as truthfully as the service knows:
+an EHC plan (E) from the day the live plan was issued (`Passport.ehc_plan_since`, set only by
+the plan service), and SEN support (K) from the day the setting first recorded a need in the
+passport. A provision of E with no plan record is written as SEN support: we do not tell the
+next school there is a plan the local authority has not recorded. Every pupil exported is one
+"export" row in the audit trail.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from passport.audit import services as audit
 from passport.children.models import Child, Enrolment
 from passport.core.dates import today
 from passport.organisations.models import Setting
-from passport.passports.models import Passport
+from passport.passports.models import Passport, RankedNeed
 from passport.people.models import User
 from passport.transitions.ctf.builder import DOCUMENT_NAME, build_ctf
 from passport.transitions.ctf.parser import (
@@ -81,20 +84,66 @@ def next_setting(child: Child, setting: Setting) -> Setting | None:
     return later.setting if later else None
 
 
-def sen_history(passport: Passport) -> list[CtfSen]:
-    """Return each period of SEN provision, from the passport's versions, oldest first."""
-    history: list[CtfSen] = []
-    rows = passport.history.order_by("history_date", "history_id").values_list(
-        "history_date", "sen_provision"
+# The census code for an EHC plan, and for SEN support (DfE school census guidance 2025-26).
+EHC_PLAN = "E"
+SEN_SUPPORT = "K"
+
+
+def _provision_on_record(provision: str, plan_since: dt.date | None) -> tuple[str, dt.date | None]:
+    """Return the provision we may state, and the plan's start: E only with a plan record."""
+    if provision == EHC_PLAN:
+        return (EHC_PLAN, plan_since) if plan_since else (SEN_SUPPORT, None)
+    return provision, None
+
+
+def first_need_recorded(passport: Passport) -> dt.date | None:
+    """Return the day a need was first recorded in the passport, from its needs' history.
+
+    A passport starts at SEN support before anyone has recorded a need (the model's default), so
+    the day the passport was made is not the day SEN support began: the first ranked need is
+    the first record that the setting identified a special educational need (SEND Code of
+    Practice 6.44: SEN support follows the identification of SEN).
+    """
+    first = (
+        RankedNeed.history.filter(passport_id=passport.pk)
+        .order_by("history_date", "history_id")
+        .values_list("history_date", flat=True)
+        .first()
     )
-    for when, provision in rows:
-        day = timezone.localdate(when)
-        if history and history[-1].start_date == day:
-            # Changes on one day are one period in a CTF: the day's last provision counts.
-            history.pop()
-        if not history or history[-1].provision != provision:
-            history.append(CtfSen(day, provision))
-    return history
+    return timezone.localdate(first) if first else None
+
+
+def sen_history(passport: Passport) -> list[CtfSen]:
+    """Return each period of SEN provision, from the passport's versions, oldest first.
+
+    An EHC plan's period starts on the day the plan was issued; SEN support's on the day the
+    provision became K, or the first need was recorded if that came later; other provision on
+    the day the passport recorded it. Periods are strictly in date order, as a receiving MIS
+    reads the latest start date as the current provision: an earlier period that would start on
+    or after the next one (a plan recorded as issued before the support we saw) is left out.
+    """
+    periods: list[tuple[str, dt.date | None, dt.date]] = []  # provision, plan start, recorded
+    rows = passport.history.order_by("history_date", "history_id").values_list(
+        "history_date", "sen_provision", "ehc_plan_since"
+    )
+    for when, provision, plan_since in rows:
+        stated, since = _provision_on_record(provision, plan_since)
+        if not periods or periods[-1][:2] != (stated, since):
+            periods.append((stated, since, timezone.localdate(when)))
+    first_need = first_need_recorded(passport)
+    dated: list[CtfSen] = []
+    for stated, since, recorded in periods:
+        start = recorded
+        if since is not None:
+            start = since
+        elif stated == SEN_SUPPORT and first_need is not None:
+            start = max(recorded, first_need)
+        dated.append(CtfSen(start, stated))
+    history: list[CtfSen] = []
+    for period in reversed(dated):
+        if not history or period.start_date < history[-1].start_date:
+            history.append(period)
+    return history[::-1]
 
 
 def pupil_record(child: Child) -> CtfPupil:

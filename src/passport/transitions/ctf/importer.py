@@ -577,7 +577,6 @@ def _hold_for_confirmation(held: Sequence[_Ready], context: _Context) -> set[int
                     to_setting=context.destination,
                     starts_on=context.starts_on,
                     requested_by=context.by,
-                    source_name=context.header.source_name[:200],
                     sen_provision=ready.provision or "",
                     need_types=ready.need_types,
                     needs_description=ready.needs_description(context),

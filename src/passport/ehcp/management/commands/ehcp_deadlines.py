@@ -1,5 +1,6 @@
 """`passport ehcp_deadlines`: find statutory EHC steps that went past their legal limit and queue
-one notice to each family. Run it daily; running it twice queues nothing new."""
+one notice to each family, and end plans whose time to appeal a decision to cease has passed.
+Run it daily; running it twice queues nothing new."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from passport.ehcp.models import StatutoryClock
-from passport.ehcp.services import missed_clocks
+from passport.ehcp.services import end_plans_after_appeal_window, missed_clocks
 from passport.ehcp.tasks import notify_missed_deadline
 
 
@@ -31,3 +32,7 @@ class Command(BaseCommand):
                     notify_missed_deadline.enqueue(clock_id)
                     queued += claimed
         self.stdout.write(f"{len(ids)} missed deadlines found; {queued} notices queued to families")
+        # A plan the LA decided to cease ends only once the time to appeal has passed with no
+        # appeal recorded (Children and Families Act 2014 s45(4)).
+        ended = end_plans_after_appeal_window()
+        self.stdout.write(f"{ended} plans ceased after the time to appeal passed")
