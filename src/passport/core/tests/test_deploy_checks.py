@@ -58,6 +58,14 @@ def production_settings(tmp_path: Path) -> dict[str, Any]:
     }
 
 
+@pytest.fixture(autouse=True)
+def no_async_unsafe(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The browser tests' conftest sets DJANGO_ALLOW_ASYNC_UNSAFE for the whole worker process
+    (Playwright's sync API runs an event loop); a deployment never should, and Django's own
+    deploy check (async.E001) says so. Run these checks as a deployment would."""
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
+
+
 @pytest.fixture
 def production(tmp_path: Path) -> Iterator[dict[str, Any]]:
     values = production_settings(tmp_path)
