@@ -595,6 +595,9 @@ def import_services(
     return report
 
 
+CHANGE_REASON_LENGTH = 100
+
+
 @transaction.atomic
 def hand_over(
     record: Provider | Service,
@@ -619,7 +622,10 @@ def hand_over(
     record.owner_local_authority = local_authority
     record.owner_provider = provider
     new_owner = owner_name(record)
-    _save(record, by, how=f"Handed over to {new_owner}: {reason.strip()}")
+    how = f"Handed over to {new_owner}: {reason.strip()}"
+    # The history keeps a short reason (django-simple-history's column holds 100 characters);
+    # the audit row below keeps all of it.
+    _save(record, by, how=how if len(how) <= CHANGE_REASON_LENGTH else how[:99] + "…")
     audit.record(
         actor=by,
         role="",
@@ -628,7 +634,7 @@ def hand_over(
         setting_id=None,
         action="write",
         child_id=None,
-        reason=f"Service directory: {record.name} handed over to {new_owner}",
+        reason=f"Service directory: {record.name} {how[0].lower()}{how[1:]}",
         allowed=True,
     )
     return new_owner

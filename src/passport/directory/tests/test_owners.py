@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 
+from passport.audit.models import AuditEvent
 from passport.directory.models import Service
 from passport.directory.services import DirectoryImportError, import_services
 from passport.organisations.models import Provider
@@ -209,9 +210,12 @@ def test_an_operator_hands_a_service_over_to_its_provider(published: dict, capsy
     service = Service.objects.get(pk=SLT_ID)
     assert (service.owner_provider, service.owner_local_authority) == (trust, None)
     newest = service.history.first()
-    assert newest is not None and newest.history_change_reason == (
-        f"Handed over to {NHS_NAME}: The trust keeps its own entries from April"
-    )
+    # The history's reason column holds 100 characters; the audit row keeps the whole reason.
+    said = f"Handed over to {NHS_NAME}: The trust keeps its own entries from April"
+    assert newest is not None and newest.history_change_reason == said[:99] + "…"
+    assert AuditEvent.objects.filter(
+        reason=f"Service directory: {service.name} h{said[1:]}"
+    ).exists()
     # The LA that published it can no longer change it; the trust's own people can.
     published["contents"][0]["cost_options"][0]["amount"] = 95.5
     with pytest.raises(DirectoryImportError):
